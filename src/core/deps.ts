@@ -1,0 +1,34 @@
+import os from 'node:os';
+import { cfnLintVersion } from '../lint/cfnlint.js';
+import { locateCfnLint, type FolderCache } from '../lint/install.js';
+import type { Logger } from './logger.js';
+import type { Settings } from './settings.js';
+import type { ValidateDeps } from './validate.js';
+import { TOOL_VERSION } from './version.js';
+
+export interface EdgeOptions {
+  log: Logger;
+  env: NodeJS.ProcessEnv;
+  /** The runner's tool cache and the Actions cache, where cfn-lint may be installed. */
+  toolCache?: string;
+  cache?: FolderCache;
+}
+
+/** The real edges: processes, the file system, AWS. The action and the CLI both start here. */
+export function realDeps(settings: Settings, options: EdgeOptions): ValidateDeps {
+  return {
+    log: options.log,
+    env: options.env,
+    toolVersion: TOOL_VERSION,
+    cores: Math.max(1, os.availableParallelism()),
+    locateCfnLint: () =>
+      locateCfnLint({
+        env: options.env,
+        version: settings.lint.version,
+        log: options.log,
+        ...(options.toolCache ? { toolCache: options.toolCache } : {}),
+        ...(options.cache ? { cache: options.cache } : {}),
+      }),
+    cfnLintVersion: (executable) => cfnLintVersion(executable, options.env),
+  };
+}

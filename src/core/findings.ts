@@ -1,0 +1,114 @@
+/** The one finding model every stage writes and every report reads. */
+
+export type Severity = 'error' | 'warning' | 'info';
+export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info'];
+
+export type FindingSource =
+  'parser' | 'discovery' | 'cfn-lint' | 'access-analyzer' | 'policy-check' | 'change-set';
+
+export type FailOn = 'error' | 'warning' | 'none';
+
+export interface Finding {
+  source: FindingSource;
+  ruleId: string;
+  severity: Severity;
+  /** Repository-relative path with forward slashes: the file the user edits (the .njk, not its rendering). */
+  file: string;
+  /** 1-based; 0 only when a finding concerns the whole file and no line is known. */
+  line: number;
+  column: number;
+  endLine?: number;
+  endColumn?: number;
+  message: string;
+  helpUrl?: string;
+  /** The resource the finding belongs to, where known. */
+  logicalId?: string;
+}
+
+export interface TemplateEntry {
+  /** Repository-relative path of the file the user edits. */
+  file: string;
+  /** How the checked text was produced from that file. */
+  origin: 'file' | 'nunjucks' | 'cdk';
+  /** For CDK: the stack name from manifest.json. */
+  stackName?: string;
+  /** Resource count, when the template parsed. */
+  resources?: number;
+}
+
+export interface PolicyEntry {
+  file: string;
+  logicalId: string;
+  policyName: string;
+  policyType: string;
+  line: number;
+}
+
+export interface Counts {
+  error: number;
+  warning: number;
+  info: number;
+}
+
+export interface Summary extends Counts {
+  failOn: FailOn;
+  blocking: boolean;
+  /** How many findings are at or above the fail-on level. */
+  blockingCount: number;
+  bySource: Partial<Record<FindingSource, Counts>>;
+  byTemplate: Record<string, Counts>;
+}
+
+export interface Report {
+  schemaVersion: 1;
+  tool: { name: 'iac-action'; version: string };
+  cfnLintVersion?: string;
+  environment?: string;
+  templates: TemplateEntry[];
+  policies: PolicyEntry[];
+  findings: Finding[];
+  /** Things the user should know that are not findings (fallbacks, skipped steps). */
+  notices: string[];
+  summary: Summary;
+}
+
+const RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
+
+export function emptyCounts(): Counts {
+  return { error: 0, warning: 0, info: 0 };
+}
+
+export function blocks(severity: Severity, failOn: FailOn): boolean {
+  if (failOn === 'none') return false;
+  return RANK[severity] <= RANK[failOn];
+}
+
+/** Most severe first, then by file and position, so every report lists findings the same way. */
+export function compareFindings(a: Finding, b: Finding): number {
+  return (
+    RANK[a.severity] - RANK[b.severity] ||
+    a.file.localeCompare(b.file) ||
+    a.line - b.line ||
+    a.column - b.column ||
+    a.ruleId.localeCompare(b.ruleId)
+  );
+}
+
+export function summarize(
+  findings: readonly Finding[],
+  templates: readonly TemplateEntry[],
+  failOn: FailOn,
+): Summary {
+  const total = emptyCounts();
+  const bySource: Summary['bySource'] = {};
+  const byTemplate: Summary['byTemplate'] = {};
+  for (const t of templates) byTemplate[t.file] = emptyCounts();
+  let blockingCount = 0;
+  for (const f of findings) {
+    total[f.severity]++;
+    (bySource[f.source] ??= emptyCounts())[f.severity]++;
+    (byTemplate[f.file] ??= emptyCounts())[f.severity]++;
+    if (blocks(f.severity, failOn)) blockingCount++;
+  }
+  return { ...total, failOn, blocking: blockingCount > 0, blockingCount, bySource, byTemplate };
+}

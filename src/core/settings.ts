@@ -1,0 +1,263 @@
+import path from 'node:path';
+import { UserError } from './errors.js';
+import type { FailOn } from './findings.js';
+
+/**
+ * Every input the action takes, with the default the code falls back to. action.yml repeats these
+ * defaults for the runner; a test keeps the two in step. The CLI maps its flags onto the same names.
+ */
+export const INPUT_DEFAULTS = {
+  mode: 'auto',
+  templates: 'templates/',
+  environment: '',
+  'fail-on': 'error',
+  'cfn-lint-version': '1.51.0',
+  'cfn-lint-args': '',
+  'cfn-lint-timeout': '300',
+  'trust-repo-config': 'false',
+  'policy-validation': 'auto',
+  'policy-concurrency': '8',
+  'check-no-public-access': 'false',
+  'ignore-findings': '',
+  'blocking-finding-types': 'ERROR,SECURITY_WARNING',
+  'aws-region': '',
+  'aws-account-id': '',
+  'aws-partition': 'aws',
+  'endpoint-url': '',
+  comment: 'true',
+  'comment-id': '',
+  'github-token': '',
+  'sarif-file': '',
+  'stacks-file': 'iac-stacks.yaml',
+  stacks: '',
+  'keep-change-sets': 'false',
+  'allow-replacement': '',
+  'max-parallel-stacks': '4',
+  'timeout-minutes': '60',
+  'recreate-failed-stacks': 'true',
+  'artifact-bucket': '',
+  'change-set-name': '',
+} as const;
+
+export type InputName = keyof typeof INPUT_DEFAULTS;
+export type Mode = 'validate' | 'plan' | 'deploy' | 'execute';
+export type PolicyValidation = 'access-analyzer' | 'offline' | 'off';
+export type CommentMode = 'true' | 'false' | 'on-failure';
+
+export interface Settings {
+  /** Resolved mode: `auto` has already become a concrete mode. */
+  mode: Mode;
+  /** Absolute path every relative path is resolved against; nothing outside it is read. */
+  workspace: string;
+  templates: string[];
+  /** Environment name (e.g. `dev`) or a path to an environment file; empty when none. */
+  environment: string;
+  failOn: FailOn;
+  lint: {
+    version: string;
+    extraArgs: string[];
+    timeoutSeconds: number;
+    trustRepoConfig: boolean;
+  };
+  policies: {
+    validation: PolicyValidation;
+    /** Why `validation` was chosen when the input said `auto`, for a notice. */
+    autoReason?: string;
+    concurrency: number;
+    checkNoPublicAccess: boolean;
+    ignore: string[];
+    blockingFindingTypes: string[];
+  };
+  aws: {
+    region: string;
+    accountId: string;
+    partition: string;
+    endpointUrl?: string;
+    hasCredentials: boolean;
+  };
+  report: {
+    comment: CommentMode;
+    commentId: string;
+    githubToken: string;
+    sarifFile: string;
+  };
+  deploy: {
+    stacksFile: string;
+    stacks: string[];
+    keepChangeSets: boolean;
+    allowReplacement: string[];
+    maxParallelStacks: number;
+    timeoutMinutes: number;
+    recreateFailedStacks: boolean;
+    artifactBucket: string;
+    changeSetName: string;
+  };
+}
+
+/** Reads one raw input; returns '' (or undefined) when it was not given. */
+export type InputReader = (name: InputName) => string | undefined;
+
+export interface SettingsContext {
+  env: NodeJS.ProcessEnv;
+  workspace: string;
+  /** The GitHub event that started the run, when running as an action. */
+  eventName?: string;
+}
+
+/** Read every input once, validate it, and return the typed settings the core runs on. */
+export function readSettings(read: InputReader, ctx: SettingsContext): Settings {
+  const raw = (name: InputName): string => {
+    const value = read(name)?.trim();
+    return value ? value : INPUT_DEFAULTS[name];
+  };
+  const list = (name: InputName): string[] =>
+    raw(name)
+      .split(/[\n,]/)
+      .map((s) => s.trim())
+      .filter(Boolean);
+  const env = ctx.env;
+  const hasCredentials = Boolean(
+    (env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY) ||
+    env.AWS_PROFILE ||
+    env.AWS_WEB_IDENTITY_TOKEN_FILE ||
+    env.AWS_CONTAINER_CREDENTIALS_FULL_URI ||
+    env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI,
+  );
+
+  const isPullRequest = ctx.eventName === 'pull_request' || ctx.eventName === 'pull_request_target';
+  const modeInput = oneOf(raw('mode'), 'mode', ['auto', 'validate', 'plan', 'deploy', 'execute']);
+  const mode: Mode =
+    modeInput === 'auto' ? (isPullRequest && hasCredentials ? 'plan' : 'validate') : modeInput;
+  if ((mode === 'deploy' || mode === 'execute') && isPullRequest) {
+    throw new UserError(
+      `Input "mode: ${mode}" is refused on ${ctx.eventName} events: a pull request never deploys.`,
+      'Deploy from workflow_dispatch or a push to the default branch; on pull requests use mode "plan".',
+    );
+  }
+
+  const policyInput = oneOf(raw('policy-validation'), 'policy-validation', [
+    'auto',
+    'access-analyzer',
+    'offline',
+    'off',
+  ]);
+  let validation: PolicyValidation;
+  let autoReason: string | undefined;
+  if (policyInput === 'auto') {
+    validation = hasCredentials ? 'access-analyzer' : 'offline';
+    autoReason = hasCredentials
+      ? undefined
+      : 'No AWS credentials were found, so IAM policies were checked offline. Configure credentials (for example aws-actions/configure-aws-credentials) to validate them with IAM Access Analyzer.';
+  } else {
+    validation = policyInput;
+  }
+
+  const workspace = path.resolve(ctx.workspace);
+  return {
+    mode,
+    workspace,
+    templates: raw('templates')
+      .split('\n')
+      .map((s) => s.trim())
+      .filter(Boolean),
+    environment: raw('environment'),
+    failOn: oneOf(raw('fail-on'), 'fail-on', ['error', 'warning', 'none']),
+    lint: {
+      version: version(raw('cfn-lint-version')),
+      extraArgs: splitArgs(raw('cfn-lint-args')),
+      timeoutSeconds: integer(raw('cfn-lint-timeout'), 'cfn-lint-timeout', 5, 3600),
+      trustRepoConfig: bool(raw('trust-repo-config'), 'trust-repo-config'),
+    },
+    policies: {
+      validation,
+      ...(autoReason ? { autoReason } : {}),
+      concurrency: integer(raw('policy-concurrency'), 'policy-concurrency', 1, 64),
+      checkNoPublicAccess: bool(raw('check-no-public-access'), 'check-no-public-access'),
+      ignore: list('ignore-findings'),
+      blockingFindingTypes: list('blocking-finding-types').map((t) => t.toUpperCase()),
+    },
+    aws: {
+      region: raw('aws-region') || env.AWS_REGION || env.AWS_DEFAULT_REGION || 'us-east-1',
+      accountId: accountId(raw('aws-account-id')),
+      partition: oneOf(raw('aws-partition'), 'aws-partition', ['aws', 'aws-cn', 'aws-us-gov']),
+      ...(raw('endpoint-url') ? { endpointUrl: url(raw('endpoint-url'), 'endpoint-url') } : {}),
+      hasCredentials,
+    },
+    report: {
+      comment: oneOf(raw('comment'), 'comment', ['true', 'false', 'on-failure']),
+      commentId: raw('comment-id'),
+      githubToken: raw('github-token'),
+      sarifFile: raw('sarif-file'),
+    },
+    deploy: {
+      stacksFile: raw('stacks-file'),
+      stacks: list('stacks'),
+      keepChangeSets: bool(raw('keep-change-sets'), 'keep-change-sets'),
+      allowReplacement: list('allow-replacement'),
+      maxParallelStacks: integer(raw('max-parallel-stacks'), 'max-parallel-stacks', 1, 32),
+      timeoutMinutes: integer(raw('timeout-minutes'), 'timeout-minutes', 1, 720),
+      recreateFailedStacks: bool(raw('recreate-failed-stacks'), 'recreate-failed-stacks'),
+      artifactBucket: raw('artifact-bucket'),
+      changeSetName: raw('change-set-name'),
+    },
+  };
+}
+
+function oneOf<T extends string>(value: string, name: string, allowed: readonly T[]): T {
+  const lower = value.toLowerCase();
+  if ((allowed as readonly string[]).includes(lower)) return lower as T;
+  throw new UserError(
+    `Input "${name}" is "${value}", which is not one of: ${allowed.join(', ')}.`,
+    `Set "${name}" to one of the allowed values.`,
+  );
+}
+
+function bool(value: string, name: string): boolean {
+  return oneOf(value, name, ['true', 'false']) === 'true';
+}
+
+function integer(value: string, name: string, min: number, max: number): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < min || n > max) {
+    throw new UserError(
+      `Input "${name}" is "${value}", but it must be a whole number from ${min} to ${max}.`,
+    );
+  }
+  return n;
+}
+
+function version(value: string): string {
+  if (!/^\d+\.\d+\.\d+$/.test(value)) {
+    throw new UserError(
+      `Input "cfn-lint-version" is "${value}", but it must be an exact release such as 1.51.0.`,
+      'Pin an exact version so every run lints with the same rules.',
+    );
+  }
+  return value;
+}
+
+function accountId(value: string): string {
+  if (!value) return '123456789012';
+  if (!/^\d{12}$/.test(value)) {
+    throw new UserError(`Input "aws-account-id" is "${value}", but it must be 12 digits.`);
+  }
+  return value;
+}
+
+function url(value: string, name: string): string {
+  try {
+    const parsed = new URL(value);
+    if (parsed.protocol === 'http:' || parsed.protocol === 'https:') return value;
+  } catch {
+    // fall through to the error below
+  }
+  throw new UserError(`Input "${name}" is "${value}", but it must be an http(s) URL.`);
+}
+
+/** Split extra command-line flags like a shell would for simple quoting, without running a shell. */
+export function splitArgs(value: string): string[] {
+  const args: string[] = [];
+  const pattern = /"([^"]*)"|'([^']*)'|(\S+)/g;
+  for (const m of value.matchAll(pattern)) args.push(m[1] ?? m[2] ?? m[3] ?? '');
+  return args;
+}

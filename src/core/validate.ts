@@ -1,0 +1,160 @@
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { loadEnvironment, type Environment } from '../discover/environment.js';
+import { findTemplates, type TemplateSource } from '../discover/find.js';
+import { loadTemplate } from '../discover/load.js';
+import { lintTemplates, type LintTarget } from '../lint/cfnlint.js';
+import { parseTemplate, type ParsedTemplate } from '../parse/template.js';
+import {
+  compareFindings,
+  summarize,
+  type Finding,
+  type PolicyEntry,
+  type Report,
+  type TemplateEntry,
+} from './findings.js';
+import type { Logger } from './logger.js';
+import type { Settings } from './settings.js';
+
+/** What the policy stage returns; it runs while cfn-lint does. */
+export interface PolicyOutcome {
+  policies: PolicyEntry[];
+  findings: Finding[];
+  notices: string[];
+}
+
+export type PolicyChecker = (
+  templates: readonly ParsedTemplate[],
+  environment: Environment | undefined,
+) => Promise<PolicyOutcome>;
+
+/** The edges the validation touches, passed in so tests and the CLI can choose them. */
+export interface ValidateDeps {
+  log: Logger;
+  env: NodeJS.ProcessEnv;
+  toolVersion: string;
+  cores: number;
+  /** Resolves the cfn-lint executable (installing it where the action may). */
+  locateCfnLint: () => Promise<string>;
+  /** Reports the version of that executable; runs beside the lint itself. */
+  cfnLintVersion: (executable: string) => Promise<string | undefined>;
+  checkPolicies?: PolicyChecker;
+}
+
+export interface Validation {
+  report: Report;
+  /** Every template that parsed, for the stages after validation (policies, change sets). */
+  templates: ParsedTemplate[];
+  environment?: Environment;
+}
+
+/**
+ * Find, render and parse the templates, then lint them with cfn-lint and check their policies at
+ * the same time, and gather everything into one report.
+ */
+export async function validate(settings: Settings, deps: ValidateDeps): Promise<Validation> {
+  const environment = await loadEnvironment(settings.workspace, settings.environment);
+  const sources = await findTemplates(settings.workspace, settings.templates);
+  deps.log.info(
+    `Found ${sources.length} template${sources.length === 1 ? '' : 's'}${environment ? ` (environment ${environment.name})` : ''}.`,
+  );
+
+  const loaded = await Promise.all(
+    sources.map((source) =>
+      loadTemplate(source, {
+        workspace: settings.workspace,
+        trusted: settings.lint.trustRepoConfig,
+        ...(environment ? { environment } : {}),
+      }),
+    ),
+  );
+  const findings: Finding[] = [];
+  const templates: ParsedTemplate[] = [];
+  const entries: TemplateEntry[] = [];
+  const renderings = new Map<ParsedTemplate, string>();
+  const sourceOf = new Map<ParsedTemplate, TemplateSource>();
+  for (const item of loaded) {
+    const entry: TemplateEntry = {
+      file: item.source.file,
+      origin: item.source.origin,
+      ...(item.source.stackName ? { stackName: item.source.stackName } : {}),
+    };
+    entries.push(entry);
+    if (!item.ok) {
+      findings.push(item.finding);
+      continue;
+    }
+    const parsed = parseTemplate(item.content, item.source.file);
+    if (!parsed.ok) {
+      findings.push(parsed.finding);
+      continue;
+    }
+    const resources = parsed.template.root.entries.find((e) => e.key === 'Resources')?.value;
+    entry.resources = resources?.kind === 'map' ? resources.entries.length : 0;
+    templates.push(parsed.template);
+    sourceOf.set(parsed.template, item.source);
+    if (typeof item.content === 'string') renderings.set(parsed.template, item.content);
+  }
+
+  // Renderings are linted from here, and cfn-lint runs here so an untrusted .cfnlintrc is never read.
+  const scratch = await fs.mkdtemp(path.join(os.tmpdir(), 'iac-action-'));
+  try {
+    const targets: LintTarget[] = [];
+    let index = 0;
+    for (const template of templates) {
+      const source = sourceOf.get(template) as TemplateSource;
+      const rendered = renderings.get(template);
+      let lintPath = source.absolutePath;
+      if (rendered !== undefined) {
+        lintPath = path.join(
+          scratch,
+          `${index++}-${path.basename(source.file).replace(/\.(j2|njk)$/i, '')}`,
+        );
+        await fs.writeFile(lintPath, rendered);
+      }
+      targets.push({ path: lintPath, file: template.file, size: Buffer.byteLength(template.text) });
+    }
+
+    const executable = targets.length ? await deps.locateCfnLint() : undefined;
+    const [lintFindings, cfnLintVersion, policyOutcome] = await Promise.all([
+      executable
+        ? lintTemplates(targets, {
+            executable,
+            region: settings.aws.region,
+            extraArgs: settings.lint.extraArgs,
+            timeoutSeconds: settings.lint.timeoutSeconds,
+            cwd: settings.lint.trustRepoConfig ? settings.workspace : scratch,
+            cores: deps.cores,
+            env: deps.env,
+          })
+        : Promise.resolve([]),
+      executable ? deps.cfnLintVersion(executable) : Promise.resolve(undefined),
+      deps.checkPolicies && settings.policies.validation !== 'off'
+        ? deps.checkPolicies(templates, environment)
+        : Promise.resolve<PolicyOutcome>({ policies: [], findings: [], notices: [] }),
+    ]);
+    findings.push(...lintFindings, ...policyOutcome.findings);
+    findings.sort(compareFindings);
+    const notices = [
+      ...(settings.policies.autoReason && settings.policies.validation !== 'off'
+        ? [settings.policies.autoReason]
+        : []),
+      ...policyOutcome.notices,
+    ];
+    const report: Report = {
+      schemaVersion: 1,
+      tool: { name: 'iac-action', version: deps.toolVersion },
+      ...(cfnLintVersion ? { cfnLintVersion } : {}),
+      ...(environment ? { environment: environment.name } : {}),
+      templates: entries,
+      policies: policyOutcome.policies,
+      findings,
+      notices,
+      summary: summarize(findings, entries, settings.failOn),
+    };
+    return { report, templates, ...(environment ? { environment } : {}) };
+  } finally {
+    await fs.rm(scratch, { recursive: true, force: true });
+  }
+}

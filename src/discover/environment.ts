@@ -1,0 +1,113 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { UserError } from '../core/errors.js';
+import { relativeToWorkspace, resolveInside } from './paths.js';
+
+/** Values an environment file gives: nunjucks variables and CloudFormation parameter values. */
+export interface Environment {
+  name: string;
+  /** Repository-relative path of the file it was read from. */
+  file: string;
+  variables: Record<string, unknown>;
+  /** Parameter values by name, for every template that declares the parameter. */
+  parameters: Record<string, string>;
+  /** Per-stack overrides keyed by the stack manifest's stack id. */
+  stacks: Record<string, { parameters: Record<string, string> }>;
+}
+
+const MAX_BYTES = 256 * 1024;
+
+/**
+ * Load an environment by name (`dev` reads environments/dev.yaml, .yml or .json) or by path.
+ * Returns undefined when no environment was asked for.
+ */
+export async function loadEnvironment(
+  workspace: string,
+  nameOrPath: string,
+): Promise<Environment | undefined> {
+  if (!nameOrPath) return undefined;
+  const isPath = /[\\/]|\.(ya?ml|json)$/i.test(nameOrPath);
+  const candidates = isPath
+    ? [nameOrPath]
+    : ['yaml', 'yml', 'json'].map((ext) => `environments/${nameOrPath}.${ext}`);
+  for (const candidate of candidates) {
+    const absolute = await resolveInside(workspace, candidate, 'Environment file');
+    let text: string;
+    try {
+      const stat = await fs.stat(absolute);
+      if (stat.size > MAX_BYTES) {
+        throw new UserError(
+          `Environment file ${candidate} is ${stat.size} bytes; the limit is ${MAX_BYTES}.`,
+        );
+      }
+      text = await fs.readFile(absolute, 'utf8');
+    } catch (error) {
+      if (error instanceof UserError) throw error;
+      continue;
+    }
+    const file = relativeToWorkspace(workspace, absolute);
+    return parseEnvironment(text, file, isPath ? path.parse(absolute).name : nameOrPath);
+  }
+  throw new UserError(
+    `Environment "${nameOrPath}" was not found: looked for ${candidates.join(', ')}.`,
+    'Create the file, or set the "environment" input to an existing name or path.',
+  );
+}
+
+export function parseEnvironment(text: string, file: string, fallbackName: string): Environment {
+  let data: unknown;
+  try {
+    data = parse(text, { maxAliasCount: 50, prettyErrors: false });
+  } catch (error) {
+    const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    throw new UserError(`${file}: not valid YAML or JSON: ${message}`);
+  }
+  data ??= {};
+  if (!isRecord(data))
+    throw new UserError(
+      `${file}: an environment file must be a mapping (name, variables, parameters, stacks).`,
+    );
+  const name = typeof data.name === 'string' && data.name ? data.name : fallbackName;
+  const variables = optionalRecord(data.variables, `${file}: "variables"`);
+  const parameters = stringValues(
+    optionalRecord(data.parameters, `${file}: "parameters"`),
+    `${file}: parameters`,
+  );
+  const stacks: Environment['stacks'] = {};
+  for (const [id, value] of Object.entries(optionalRecord(data.stacks, `${file}: "stacks"`))) {
+    const stack = optionalRecord(value, `${file}: stacks.${id}`);
+    stacks[id] = {
+      parameters: stringValues(
+        optionalRecord(stack.parameters, `${file}: stacks.${id}.parameters`),
+        `${file}: stacks.${id}.parameters`,
+      ),
+    };
+  }
+  return { name, file, variables, parameters, stacks };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function optionalRecord(value: unknown, what: string): Record<string, unknown> {
+  if (value === undefined || value === null) return {};
+  if (!isRecord(value)) throw new UserError(`${what} must be a mapping.`);
+  return value;
+}
+
+/** CloudFormation parameter values are strings; lists become comma-separated as the API expects. */
+export function stringValues(
+  values: Record<string, unknown>,
+  what: string,
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(values)) {
+    if (Array.isArray(value)) out[key] = value.map(String).join(',');
+    else if (value === null || typeof value === 'object') {
+      throw new UserError(`${what}.${key} must be a string, number, boolean or list.`);
+    } else out[key] = String(value);
+  }
+  return out;
+}

@@ -1,0 +1,185 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { glob, isDynamicPattern } from 'tinyglobby';
+import { UserError } from '../core/errors.js';
+import { relativeToWorkspace, resolveInside } from './paths.js';
+
+/** A template file the user edits, before it is read or rendered. */
+export interface TemplateSource {
+  /** Repository-relative path with forward slashes. */
+  file: string;
+  absolutePath: string;
+  origin: 'file' | 'nunjucks' | 'cdk';
+  /** For CDK stacks: the stack name from manifest.json. */
+  stackName?: string;
+}
+
+const TEMPLATE_EXTENSIONS = /\.(ya?ml|json|template|j2|njk)$/i;
+const RENDERED_EXTENSIONS = /\.(j2|njk)$/i;
+const SKIPPED_DIRS = ['**/node_modules/**', '**/.git/**', '**/cdk.out/**'];
+/** Files found by scanning a folder count as templates only if they look like one. */
+const LOOKS_LIKE_TEMPLATE = /^\s*["']?(AWSTemplateFormatVersion|Resources)["']?\s*:/m;
+const SNIFF_BYTES = 64 * 1024;
+
+function originOf(file: string): TemplateSource['origin'] {
+  return RENDERED_EXTENSIONS.test(file) ? 'nunjucks' : 'file';
+}
+
+/**
+ * Expand the `templates` input (files, folders, globs, CDK cloud assemblies) into template files,
+ * each once, in a stable order. Anything that matches nothing is an error that names it.
+ */
+export async function findTemplates(
+  workspace: string,
+  patterns: readonly string[],
+): Promise<TemplateSource[]> {
+  if (patterns.length === 0) {
+    throw new UserError(
+      'Input "templates" is empty.',
+      'List template files, folders or globs, one per line.',
+    );
+  }
+  const found = new Map<string, TemplateSource>();
+  const add = (source: TemplateSource) => {
+    if (!found.has(source.absolutePath)) found.set(source.absolutePath, source);
+  };
+  for (const pattern of patterns) {
+    const sources = isDynamicPattern(pattern)
+      ? await fromGlob(workspace, pattern)
+      : await fromPath(workspace, pattern);
+    if (sources.length === 0) {
+      throw new UserError(
+        `"${pattern}" in input "templates" matched no CloudFormation templates.`,
+        'Check the path; folders are searched for .yaml, .yml, .json, .template, .njk and .j2 files that have a Resources section.',
+      );
+    }
+    sources.forEach(add);
+  }
+  return [...found.values()];
+}
+
+async function fromGlob(workspace: string, pattern: string): Promise<TemplateSource[]> {
+  await resolveInside(workspace, pattern.replace(/[*?[{].*$/, '') || '.', 'Pattern');
+  const matches = await glob(pattern, {
+    cwd: workspace,
+    onlyFiles: true,
+    ignore: SKIPPED_DIRS,
+    absolute: true,
+    expandDirectories: false,
+  });
+  const sources: TemplateSource[] = [];
+  for (const absolute of matches.sort()) {
+    await resolveInside(workspace, absolute, 'Template');
+    sources.push({
+      file: relativeToWorkspace(workspace, absolute),
+      absolutePath: absolute,
+      origin: originOf(absolute),
+    });
+  }
+  return sources;
+}
+
+async function fromPath(workspace: string, given: string): Promise<TemplateSource[]> {
+  const absolute = await resolveInside(workspace, given, 'Template path');
+  let stat;
+  try {
+    stat = await fs.stat(absolute);
+  } catch {
+    throw new UserError(
+      `Template path "${given}" does not exist in the workspace.`,
+      'Check the "templates" input.',
+    );
+  }
+  const file = relativeToWorkspace(workspace, absolute);
+  if (stat.isFile()) return [{ file, absolutePath: absolute, origin: originOf(absolute) }];
+  if (await isCloudAssembly(absolute)) return readCloudAssembly(workspace, absolute);
+
+  const matches = await glob('**/*', {
+    cwd: absolute,
+    onlyFiles: true,
+    ignore: SKIPPED_DIRS,
+    absolute: true,
+  });
+  const sources: TemplateSource[] = [];
+  for (const match of matches.filter((m) => TEMPLATE_EXTENSIONS.test(m)).sort()) {
+    await resolveInside(workspace, match, 'Template');
+    if (!(await looksLikeTemplate(match))) continue;
+    sources.push({
+      file: relativeToWorkspace(workspace, match),
+      absolutePath: match,
+      origin: originOf(match),
+    });
+  }
+  return sources;
+}
+
+async function looksLikeTemplate(file: string): Promise<boolean> {
+  const handle = await fs.open(file, 'r');
+  try {
+    const { buffer, bytesRead } = await handle.read(Buffer.alloc(SNIFF_BYTES), 0, SNIFF_BYTES, 0);
+    return LOOKS_LIKE_TEMPLATE.test(buffer.subarray(0, bytesRead).toString('utf8'));
+  } finally {
+    await handle.close();
+  }
+}
+
+async function isCloudAssembly(dir: string): Promise<boolean> {
+  try {
+    await fs.access(path.join(dir, 'manifest.json'));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+interface CloudAssemblyManifest {
+  artifacts?: Record<
+    string,
+    {
+      type?: string;
+      displayName?: string;
+      properties?: { templateFile?: string; stackName?: string };
+    }
+  >;
+}
+
+/** A CDK `cdk.out` folder: every CloudFormation stack artifact named in manifest.json. */
+async function readCloudAssembly(workspace: string, dir: string): Promise<TemplateSource[]> {
+  const manifestFile = relativeToWorkspace(workspace, path.join(dir, 'manifest.json'));
+  let manifest: CloudAssemblyManifest;
+  try {
+    manifest = JSON.parse(
+      await fs.readFile(path.join(dir, 'manifest.json'), 'utf8'),
+    ) as CloudAssemblyManifest;
+  } catch (error) {
+    throw new UserError(
+      `${manifestFile}: not valid JSON (${error instanceof Error ? error.message : String(error)}).`,
+      'Run `cdk synth` again to produce a complete cloud assembly.',
+    );
+  }
+  const sources: TemplateSource[] = [];
+  for (const [id, artifact] of Object.entries(manifest.artifacts ?? {})) {
+    if (artifact.type !== 'aws:cloudformation:stack') continue;
+    const templateFile = artifact.properties?.templateFile;
+    if (!templateFile)
+      throw new UserError(
+        `${manifestFile}: stack artifact "${id}" has no properties.templateFile.`,
+      );
+    const absolute = await resolveInside(workspace, path.join(dir, templateFile), 'CDK template');
+    try {
+      await fs.access(absolute);
+    } catch {
+      throw new UserError(
+        `${manifestFile}: stack "${id}" names ${templateFile}, which does not exist.`,
+        'Run `cdk synth` again.',
+      );
+    }
+    sources.push({
+      file: relativeToWorkspace(workspace, absolute),
+      absolutePath: absolute,
+      origin: 'cdk',
+      stackName: artifact.properties?.stackName ?? artifact.displayName ?? id,
+    });
+  }
+  return sources.sort((a, b) => a.file.localeCompare(b.file));
+}

@@ -1,0 +1,45 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { UserError } from '../core/errors.js';
+
+/** Repository-relative, forward slashes, no `./`: the form GitHub annotations and links expect. */
+export function relativeToWorkspace(workspace: string, absolute: string): string {
+  return path.relative(workspace, absolute).split(path.sep).join('/');
+}
+
+/**
+ * Resolve a user-given path against the workspace and refuse anything that lands outside it, also
+ * through symbolic links, so a template list cannot read the runner's other files.
+ */
+export async function resolveInside(
+  workspace: string,
+  given: string,
+  what: string,
+): Promise<string> {
+  const absolute = path.resolve(workspace, given);
+  const escapes = (p: string) => {
+    const rel = path.relative(workspace, p);
+    return rel.startsWith('..') || path.isAbsolute(rel);
+  };
+  if (escapes(absolute)) {
+    throw new UserError(
+      `${what} "${given}" resolves outside the workspace (${workspace}) and is refused.`,
+      'Use a path inside the repository.',
+    );
+  }
+  let real: string;
+  try {
+    real = await fs.realpath(absolute);
+  } catch {
+    return absolute; // does not exist; the caller reports that with its own words
+  }
+  const realWorkspace = await fs.realpath(workspace);
+  const rel = path.relative(realWorkspace, real);
+  if (rel.startsWith('..') || path.isAbsolute(rel)) {
+    throw new UserError(
+      `${what} "${given}" is a link to ${real}, outside the workspace, and is refused.`,
+      'Use a path inside the repository.',
+    );
+  }
+  return absolute;
+}

@@ -1,0 +1,67 @@
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import * as core from '@actions/core';
+import { realDeps } from '../core/deps.js';
+import { describeError } from '../core/errors.js';
+import { withoutWorkflowCommands } from '../core/escape.js';
+import type { Logger } from '../core/logger.js';
+import { readSettings } from '../core/settings.js';
+import { validate } from '../core/validate.js';
+import type { FolderCache } from '../lint/install.js';
+import { formatJson } from '../report/json.js';
+import { formatText } from '../report/text.js';
+
+const actionLogger: Logger = {
+  info: (m) => core.info(m),
+  warning: (m) => core.warning(m),
+  notice: (m) => core.notice(m),
+  debug: (m) => core.debug(m),
+};
+
+/** The Actions cache, loaded only when cfn-lint has to be installed: it is large and rarely needed. */
+const actionsCache: FolderCache = {
+  async restore(folder, key) {
+    const cache = await import('@actions/cache');
+    return (await cache.restoreCache([folder], key)) !== undefined;
+  },
+  async save(folder, key) {
+    const cache = await import('@actions/cache');
+    await cache.saveCache([folder], key);
+  },
+};
+
+/** The action: read the inputs once, validate, report, and set the outputs and the job status. */
+export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  try {
+    const settings = readSettings((name) => core.getInput(name), {
+      env,
+      workspace: env.GITHUB_WORKSPACE ?? process.cwd(),
+      ...(env.GITHUB_EVENT_NAME ? { eventName: env.GITHUB_EVENT_NAME } : {}),
+    });
+    const { report } = await validate(
+      settings,
+      realDeps(settings, {
+        log: actionLogger,
+        env,
+        ...(env.RUNNER_TOOL_CACHE ? { toolCache: env.RUNNER_TOOL_CACHE, cache: actionsCache } : {}),
+      }),
+    );
+    core.info(withoutWorkflowCommands(formatText(report)));
+    for (const notice of report.notices) core.notice(notice);
+
+    const reportFile = path.join(env.RUNNER_TEMP ?? os.tmpdir(), 'iac-action-report.json');
+    await fs.writeFile(reportFile, formatJson(report));
+    core.setOutput('errors', report.summary.error);
+    core.setOutput('warnings', report.summary.warning);
+    core.setOutput('blocking', report.summary.blocking);
+    core.setOutput('report-json', reportFile);
+    if (report.summary.blocking) {
+      core.setFailed(
+        `${report.summary.blockingCount} finding${report.summary.blockingCount === 1 ? '' : 's'} at or above fail-on "${report.summary.failOn}".`,
+      );
+    }
+  } catch (error) {
+    core.setFailed(describeError(error));
+  }
+}

@@ -1,0 +1,83 @@
+import { parseArgs } from 'node:util';
+import { realDeps } from '../core/deps.js';
+import { describeError, UserError } from '../core/errors.js';
+import type { Logger } from '../core/logger.js';
+import { INPUT_DEFAULTS, readSettings, type InputName } from '../core/settings.js';
+import { validate } from '../core/validate.js';
+import { TOOL_VERSION } from '../core/version.js';
+import { formatJson } from '../report/json.js';
+import { formatText } from '../report/text.js';
+
+const USAGE = `Usage: iac-action validate [paths...] [options]
+
+Lint CloudFormation templates with cfn-lint and check their IAM policies.
+Paths are files, folders, globs or cdk.out folders (default: templates/).
+
+Options:
+  --format text|json      output format (default text)
+  --environment NAME      environment file: environments/NAME.yaml, or a path
+  --fail-on LEVEL         error | warning | none (default error)
+  --<input> VALUE         any action input, e.g. --cfn-lint-args "--include-checks I"
+  -h, --help              show this help
+  -v, --version           show the version
+
+Exit status: 0 nothing blocks, 1 findings block, 2 bad input or a tool failure.`;
+
+const FORMATS = ['text', 'json'] as const;
+
+/** Run the CLI; returns the exit status. Output goes through the given writers so tests can read it. */
+export async function main(
+  argv: string[],
+  io: { out: (s: string) => void; err: (s: string) => void; env: NodeJS.ProcessEnv; cwd: string },
+): Promise<number> {
+  try {
+    const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = {
+      format: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+      version: { type: 'boolean', short: 'v' },
+    };
+    for (const name of Object.keys(INPUT_DEFAULTS)) options[name] = { type: 'string' };
+    let parsed;
+    try {
+      parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+    } catch (error) {
+      throw new UserError(describeError(error), 'Run `iac-action --help` for the options.');
+    }
+    const { values, positionals } = parsed;
+    if (values.help) {
+      io.out(USAGE);
+      return 0;
+    }
+    if (values.version) {
+      io.out(TOOL_VERSION);
+      return 0;
+    }
+    const [command, ...paths] = positionals;
+    if (command !== 'validate') {
+      throw new UserError(command ? `Unknown command "${command}".` : 'No command given.', USAGE);
+    }
+    const format = (values.format as string | undefined) ?? 'text';
+    if (!(FORMATS as readonly string[]).includes(format)) {
+      throw new UserError(`--format "${format}" is not one of: ${FORMATS.join(', ')}.`);
+    }
+    const read = (name: InputName): string | undefined => {
+      if (name === 'templates' && paths.length) return paths.join('\n');
+      if (name === 'mode') return 'validate';
+      const value = values[name];
+      return typeof value === 'string' ? value : undefined;
+    };
+    const settings = readSettings(read, { env: io.env, workspace: io.cwd });
+    const log: Logger = {
+      info: () => {},
+      debug: () => {},
+      warning: (m) => io.err(`warning: ${m}`),
+      notice: (m) => io.err(`notice: ${m}`),
+    };
+    const { report } = await validate(settings, realDeps(settings, { log, env: io.env }));
+    io.out(format === 'json' ? formatJson(report).trimEnd() : formatText(report));
+    return report.summary.blocking ? 1 : 0;
+  } catch (error) {
+    io.err(`iac-action: ${describeError(error)}`);
+    return 2;
+  }
+}

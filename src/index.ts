@@ -1,0 +1,3 @@
+import { runAction } from './entry/action.js';
+
+await runAction();

@@ -1,0 +1,93 @@
+/** The parsed template model: plain values with the exact line and column of every node. */
+
+export interface Position {
+  /** 1-based line. */
+  line: number;
+  /** 1-based column. */
+  column: number;
+}
+
+interface BaseNode {
+  start: Position;
+  end: Position;
+}
+
+export interface ScalarNode extends BaseNode {
+  kind: 'scalar';
+  value: string | number | boolean | null;
+}
+
+export interface SeqNode extends BaseNode {
+  kind: 'seq';
+  items: TemplateNode[];
+}
+
+export interface MapEntry {
+  key: string;
+  keyStart: Position;
+  value: TemplateNode;
+}
+
+export interface MapNode extends BaseNode {
+  kind: 'map';
+  entries: MapEntry[];
+}
+
+/** Short-form tags such as `!Ref X` become the long form `{Ref: X}` positioned at the tag. */
+export type TemplateNode = ScalarNode | SeqNode | MapNode;
+
+export function isMap(node: TemplateNode | undefined): node is MapNode {
+  return node?.kind === 'map';
+}
+
+export function isSeq(node: TemplateNode | undefined): node is SeqNode {
+  return node?.kind === 'seq';
+}
+
+export function isScalar(node: TemplateNode | undefined): node is ScalarNode {
+  return node?.kind === 'scalar';
+}
+
+export function entry(node: TemplateNode | undefined, key: string): MapEntry | undefined {
+  return isMap(node) ? node.entries.find((e) => e.key === key) : undefined;
+}
+
+export function child(node: TemplateNode | undefined, key: string): TemplateNode | undefined {
+  return entry(node, key)?.value;
+}
+
+/** Follow a path of keys and list indexes, e.g. `at(root, 'Resources', 'Bucket', 'Properties')`. */
+export function at(
+  node: TemplateNode | undefined,
+  ...path: (string | number)[]
+): TemplateNode | undefined {
+  let current = node;
+  for (const step of path) {
+    if (typeof step === 'number') current = isSeq(current) ? current.items[step] : undefined;
+    else current = child(current, step);
+    if (!current) return undefined;
+  }
+  return current;
+}
+
+/** Convert to plain JSON-like values (the positions are dropped). */
+export function toPlain(node: TemplateNode): unknown {
+  switch (node.kind) {
+    case 'scalar':
+      return node.value;
+    case 'seq':
+      return node.items.map(toPlain);
+    case 'map': {
+      const out: Record<string, unknown> = {};
+      for (const e of node.entries) out[e.key] = toPlain(e.value);
+      return out;
+    }
+  }
+}
+
+/** The single `Fn::X` / `Ref` / `Condition` key of an intrinsic function node, if it is one. */
+export function intrinsicName(node: TemplateNode | undefined): string | undefined {
+  if (!isMap(node) || node.entries.length !== 1) return undefined;
+  const key = node.entries[0]!.key;
+  return key === 'Ref' || key === 'Condition' || key.startsWith('Fn::') ? key : undefined;
+}

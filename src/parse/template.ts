@@ -1,0 +1,340 @@
+import {
+  Alias,
+  LineCounter,
+  parseDocument,
+  isAlias,
+  isMap as isYamlMap,
+  isPair,
+  isScalar as isYamlScalar,
+  isSeq as isYamlSeq,
+  type Document,
+  type Node as YamlNode,
+  type Tags,
+} from 'yaml';
+import type { Finding } from '../core/findings.js';
+import { LIMITS, lineWhereTooDeep } from './limits.js';
+import type { MapEntry, MapNode, Position, TemplateNode } from './nodes.js';
+
+export interface ParsedTemplate {
+  /** Repository-relative path of the file the user edits. */
+  file: string;
+  /** The text that was parsed (for rendered templates, the rendering). */
+  text: string;
+  format: 'yaml' | 'json';
+  root: MapNode;
+}
+
+export type ParseResult = { ok: true; template: ParsedTemplate } | { ok: false; finding: Finding };
+
+/** Short-form tags and the long-form key each stands for. */
+const SHORT_FORMS: Record<string, string> = {
+  Ref: 'Ref',
+  Condition: 'Condition',
+  ...Object.fromEntries(
+    [
+      'And',
+      'Base64',
+      'Cidr',
+      'Equals',
+      'FindInMap',
+      'ForEach',
+      'GetAZs',
+      'GetAtt',
+      'If',
+      'ImportValue',
+      'Join',
+      'Length',
+      'Not',
+      'Or',
+      'Select',
+      'Split',
+      'Sub',
+      'ToJsonString',
+      'Transform',
+    ].map((name) => [name, `Fn::${name}`]),
+  ),
+};
+
+/** Every short form accepted on a scalar, a list or a map; the node keeps its tag for the walk. */
+const CFN_TAGS: Tags = Object.keys(SHORT_FORMS).flatMap((name) => [
+  { tag: `!${name}`, resolve: (value: string) => value },
+  { tag: `!${name}`, collection: 'seq' as const, resolve: (value: unknown) => value },
+  { tag: `!${name}`, collection: 'map' as const, resolve: (value: unknown) => value },
+]) as Tags;
+
+function parserFinding(
+  file: string,
+  line: number,
+  column: number,
+  ruleId: string,
+  message: string,
+): Finding {
+  return { source: 'parser', ruleId, severity: 'error', file, line, column, message };
+}
+
+/**
+ * Parse YAML or JSON template text into the positioned model. Never throws: anything wrong with
+ * the text comes back as one finding that names the line.
+ */
+export function parseTemplate(input: string | Uint8Array, file: string): ParseResult {
+  const fail = (line: number, column: number, ruleId: string, message: string): ParseResult => ({
+    ok: false,
+    finding: parserFinding(file, line, column, ruleId, message),
+  });
+
+  const size = typeof input === 'string' ? Buffer.byteLength(input) : input.byteLength;
+  if (size > LIMITS.maxBytes) {
+    return fail(
+      0,
+      0,
+      'P1001',
+      `File is ${size} bytes; templates larger than ${LIMITS.maxBytes} bytes (1 MiB) are not accepted by CloudFormation and are not parsed.`,
+    );
+  }
+  let text: string;
+  if (typeof input === 'string') text = input;
+  else {
+    try {
+      text = new TextDecoder('utf-8', { fatal: true }).decode(input);
+    } catch {
+      return fail(
+        0,
+        0,
+        'P1002',
+        'File is not UTF-8 text (binary content?); a template must be YAML or JSON text.',
+      );
+    }
+  }
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const nul = text.indexOf('\0');
+  if (nul >= 0) {
+    const line = text.slice(0, nul).split('\n').length;
+    return fail(
+      line,
+      1,
+      'P1002',
+      'File contains NUL bytes (binary content?); a template must be YAML or JSON text.',
+    );
+  }
+  if (text.trim() === '')
+    return fail(1, 1, 'P1003', 'File is empty; a template needs at least a Resources section.');
+
+  const deepLine = lineWhereTooDeep(text, LIMITS.maxDepth);
+  if (deepLine) {
+    return fail(
+      deepLine,
+      1,
+      'P1004',
+      `Nesting deeper than ${LIMITS.maxDepth} levels; a template this deep is not accepted.`,
+    );
+  }
+
+  const format = /^\s*[{[]/.test(text) ? 'json' : 'yaml';
+  if (format === 'json') {
+    // YAML would accept trailing commas and comments; CloudFormation's JSON does not.
+    const jsonError = strictJsonError(text);
+    if (jsonError)
+      return fail(
+        jsonError.line,
+        jsonError.column,
+        'P1000',
+        `JSON syntax error: ${jsonError.message}.`,
+      );
+  }
+  const lineCounter = new LineCounter();
+  let doc: Document.Parsed;
+  try {
+    doc = parseDocument(text, {
+      customTags: CFN_TAGS,
+      lineCounter,
+      uniqueKeys: true,
+      prettyErrors: false,
+      strict: true,
+      version: '1.2',
+    }) as Document.Parsed;
+  } catch (error) {
+    return fail(
+      1,
+      1,
+      'P1000',
+      `Could not parse the file: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+  const pos = (offset: number | undefined): Position => {
+    const p = lineCounter.linePos(offset ?? 0);
+    return { line: p.line, column: p.col };
+  };
+
+  const problem = doc.errors[0] ?? doc.warnings.find((w) => w.code === 'TAG_RESOLVE_FAILED');
+  if (problem) {
+    const p = pos(problem.pos[0]);
+    const detail = problem.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+    const message =
+      problem.code === 'DUPLICATE_KEY'
+        ? 'Duplicate key: each key may appear once in a mapping.'
+        : problem.code === 'TAG_RESOLVE_FAILED'
+          ? `${detail.replace('Unresolved tag', 'Unknown tag')}; CloudFormation knows !Ref, !Sub, !GetAtt, !If and the other Fn:: short forms.`
+          : `${format === 'json' ? 'JSON' : 'YAML'} syntax error: ${detail}.`;
+    return fail(p.line, p.column, problem.code === 'DUPLICATE_KEY' ? 'P1005' : 'P1000', message);
+  }
+
+  let built: TemplateNode;
+  try {
+    built = new Walker(doc, pos).walk(doc.contents as YamlNode | null, 0);
+  } catch (error) {
+    if (error instanceof LimitError)
+      return fail(error.position.line, error.position.column, 'P1004', error.message);
+    throw error;
+  }
+  if (built.kind !== 'map') {
+    return fail(
+      built.start.line,
+      built.start.column,
+      'P1006',
+      'Not a CloudFormation template: the top level must be a mapping with a Resources section.',
+    );
+  }
+  const keys = new Set(built.entries.map((e) => e.key));
+  if (!keys.has('Resources') && !keys.has('AWSTemplateFormatVersion')) {
+    return fail(
+      1,
+      1,
+      'P1006',
+      'Not a CloudFormation template: there is no Resources section (nor AWSTemplateFormatVersion).',
+    );
+  }
+  return { ok: true, template: { file, text, format, root: built } };
+}
+
+function strictJsonError(
+  text: string,
+): { line: number; column: number; message: string } | undefined {
+  try {
+    JSON.parse(text);
+    return undefined;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const lineCol = /line (\d+) column (\d+)/.exec(message);
+    const offset = /position (\d+)/.exec(message);
+    let line = 1;
+    let column = 1;
+    if (lineCol) {
+      line = Number(lineCol[1]);
+      column = Number(lineCol[2]);
+    } else if (offset) {
+      const before = text.slice(0, Number(offset[1]));
+      line = before.split('\n').length;
+      column = Number(offset[1]) - before.lastIndexOf('\n');
+    }
+    return {
+      line,
+      column,
+      message: message.replace(/\s*\(line \d+ column \d+\)|\s*(in JSON )?at position \d+.*$/g, ''),
+    };
+  }
+}
+
+class LimitError extends Error {
+  constructor(
+    message: string,
+    readonly position: Position,
+  ) {
+    super(message);
+  }
+}
+
+/** Builds our nodes from the YAML AST, expanding aliases under the node and alias limits. */
+class Walker {
+  private nodes = 0;
+  private aliases = 0;
+
+  constructor(
+    private readonly doc: Document.Parsed,
+    private readonly pos: (offset: number | undefined) => Position,
+  ) {}
+
+  walk(node: YamlNode | null | undefined, depth: number): TemplateNode {
+    const start = this.pos(node?.range?.[0]);
+    if (++this.nodes > LIMITS.maxNodes) {
+      throw new LimitError(
+        `More than ${LIMITS.maxNodes} values (after expanding aliases); the file is refused as too large.`,
+        start,
+      );
+    }
+    if (depth > LIMITS.maxDepth) {
+      throw new LimitError(
+        `Nesting deeper than ${LIMITS.maxDepth} levels (after expanding aliases).`,
+        start,
+      );
+    }
+    if (node == null) return { kind: 'scalar', value: null, start, end: start };
+    if (isAlias(node)) {
+      if (++this.aliases > LIMITS.maxAliases) {
+        throw new LimitError(
+          `More than ${LIMITS.maxAliases} YAML aliases; the file is refused (alias bomb?).`,
+          start,
+        );
+      }
+      const target = (node as Alias).resolve(this.doc);
+      if (!target) throw new LimitError(`Unknown YAML alias *${(node as Alias).source}.`, start);
+      return this.walk(target, depth + 1);
+    }
+    const end = this.pos(node.range?.[1]);
+    let built: TemplateNode;
+    if (isYamlMap(node)) {
+      const entries: MapEntry[] = [];
+      for (const pair of node.items) {
+        if (!isPair(pair)) continue;
+        const keyNode = pair.key as YamlNode | null;
+        const key = isYamlScalar(keyNode) ? String(keyNode.value) : String(keyNode);
+        entries.push({
+          key,
+          keyStart: this.pos(keyNode?.range?.[0]),
+          value: this.walk(pair.value as YamlNode | null, depth + 1),
+        });
+      }
+      built = { kind: 'map', entries, start, end };
+    } else if (isYamlSeq(node)) {
+      built = {
+        kind: 'seq',
+        items: node.items.map((item) => this.walk(item as YamlNode, depth + 1)),
+        start,
+        end,
+      };
+    } else if (isYamlScalar(node)) {
+      const v = node.value;
+      const value =
+        v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean'
+          ? v
+          : String(v);
+      built = { kind: 'scalar', value, start, end };
+    } else {
+      built = { kind: 'scalar', value: null, start, end };
+    }
+    return this.longForm(node.tag, built);
+  }
+
+  /** `!GetAtt A.B` becomes `{Fn::GetAtt: [A, B]}` and every other short form `{Fn::X: value}`. */
+  private longForm(tag: string | undefined, value: TemplateNode): TemplateNode {
+    const name = tag?.startsWith('!') ? SHORT_FORMS[tag.slice(1)] : undefined;
+    if (!name) return value;
+    let inner = value;
+    if (name === 'Fn::GetAtt' && value.kind === 'scalar' && typeof value.value === 'string') {
+      const dot = value.value.indexOf('.');
+      const parts =
+        dot > 0 ? [value.value.slice(0, dot), value.value.slice(dot + 1)] : [value.value];
+      inner = {
+        kind: 'seq',
+        items: parts.map((p) => ({ ...value, value: p })),
+        start: value.start,
+        end: value.end,
+      };
+    }
+    return {
+      kind: 'map',
+      entries: [{ key: name, keyStart: value.start, value: inner }],
+      start: value.start,
+      end: value.end,
+    };
+  }
+}
