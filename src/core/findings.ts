@@ -44,6 +44,48 @@ export interface PolicyEntry {
   line: number;
 }
 
+/** What a change set would do to one resource (filled by the plan stage). */
+export interface ResourceChangeEntry {
+  logicalId: string;
+  resourceType: string;
+  action: 'add' | 'modify' | 'replace' | 'may-replace' | 'remove' | 'import' | 'dynamic';
+  /** Properties whose change forces (or may force) the replacement. */
+  replacementCauses: string[];
+  /** A type whose replacement or removal loses data (database, bucket, key, ...). */
+  stateful: boolean;
+  /** A stateful replacement or removal that input allow-replacement does not allow. */
+  blocked: boolean;
+  /** DeletionPolicy Retain: a removal only orphans the resource. */
+  retained?: boolean;
+}
+
+/** The change-set preview of one stack. */
+export interface StackPlanEntry {
+  stackId: string;
+  stackName: string;
+  region: string;
+  changeSetName?: string;
+  changeSetType?: 'CREATE' | 'UPDATE';
+  status: 'changes' | 'no-changes' | 'failed' | 'blocked';
+  changes: ResourceChangeEntry[];
+  /** One line per IAM statement or policy change, for the "permissions change" table. */
+  iamChanges: string[];
+  message?: string;
+}
+
+/** The outcome of executing one stack's change set. */
+export interface DeploymentEntry {
+  stackId: string;
+  stackName: string;
+  region: string;
+  status: 'succeeded' | 'no-op' | 'failed' | 'timed-out' | 'skipped';
+  /** Final stack status, e.g. UPDATE_COMPLETE or UPDATE_ROLLBACK_COMPLETE. */
+  stackStatus?: string;
+  outputs: Record<string, string>;
+  failure?: { logicalId: string; reason: string };
+  message?: string;
+}
+
 export interface Counts {
   error: number;
   warning: number;
@@ -70,6 +112,10 @@ export interface Report {
   /** Things the user should know that are not findings (fallbacks, skipped steps). */
   notices: string[];
   summary: Summary;
+  /** Present in modes plan, deploy and execute. */
+  plan?: StackPlanEntry[];
+  /** Present in modes deploy and execute. */
+  deployments?: DeploymentEntry[];
 }
 
 const RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
