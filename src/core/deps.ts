@@ -1,5 +1,5 @@
 import os from 'node:os';
-import { cfnLintVersion } from '../lint/cfnlint.js';
+import { cfnLintVersion } from '../lint/version.js';
 import { locateCfnLint, type FolderCache } from '../lint/install.js';
 import type { Logger } from './logger.js';
 import type { Settings } from './settings.js';

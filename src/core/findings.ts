@@ -14,7 +14,7 @@ export interface Finding {
   severity: Severity;
   /** Repository-relative path with forward slashes: the file the user edits (the .njk, not its rendering). */
   file: string;
-  /** 1-based; 0 only when a finding concerns the whole file and no line is known. */
+  /** 1-based; a finding about the whole file points at line 1. */
   line: number;
   column: number;
   endLine?: number;

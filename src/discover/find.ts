@@ -18,7 +18,8 @@ const TEMPLATE_EXTENSIONS = /\.(ya?ml|json|template|j2|njk)$/i;
 const RENDERED_EXTENSIONS = /\.(j2|njk)$/i;
 const SKIPPED_DIRS = ['**/node_modules/**', '**/.git/**', '**/cdk.out/**'];
 /** Files found by scanning a folder count as templates only if they look like one. */
-const LOOKS_LIKE_TEMPLATE = /^\s*["']?(AWSTemplateFormatVersion|Resources)["']?\s*:/m;
+const LOOKS_LIKE_TEMPLATE =
+  /^\s*['"]?(AWSTemplateFormatVersion|Resources)['"]?\s*:|"(AWSTemplateFormatVersion|Resources)"\s*:/m;
 const SNIFF_BYTES = 64 * 1024;
 
 function originOf(file: string): TemplateSource['origin'] {

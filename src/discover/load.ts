@@ -22,8 +22,8 @@ export async function loadTemplate(
       ruleId,
       severity: 'error',
       file: source.file,
-      line: 0,
-      column: 0,
+      line: 1,
+      column: 1,
       message,
     },
   });

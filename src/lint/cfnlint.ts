@@ -112,18 +112,3 @@ async function runShard(
   }
   return parsed as CfnLintResult[];
 }
-
-/** The installed cfn-lint's version, e.g. "1.51.0". */
-export async function cfnLintVersion(
-  executable: string,
-  env: NodeJS.ProcessEnv,
-): Promise<string | undefined> {
-  const result = await execa(executable, ['--version'], {
-    env: lintEnvironment(env),
-    extendEnv: false,
-    reject: false,
-    timeout: 30_000,
-    stdin: 'ignore',
-  });
-  return /(\d+\.\d+\.\d+)/.exec(String(result.stdout ?? ''))?.[1];
-}

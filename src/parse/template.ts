@@ -85,25 +85,22 @@ export function parseTemplate(input: string | Uint8Array, file: string): ParseRe
   const size = typeof input === 'string' ? Buffer.byteLength(input) : input.byteLength;
   if (size > LIMITS.maxBytes) {
     return fail(
-      0,
-      0,
+      1,
+      1,
       'P1001',
       `File is ${size} bytes; templates larger than ${LIMITS.maxBytes} bytes (1 MiB) are not accepted by CloudFormation and are not parsed.`,
     );
   }
-  let text: string;
-  if (typeof input === 'string') text = input;
-  else {
-    try {
-      text = new TextDecoder('utf-8', { fatal: true }).decode(input);
-    } catch {
-      return fail(
-        0,
-        0,
-        'P1002',
-        'File is not UTF-8 text (binary content?); a template must be YAML or JSON text.',
-      );
-    }
+  let text = typeof input === 'string' ? input : new TextDecoder('utf-8').decode(input);
+  const invalid = text.indexOf('\uFFFD');
+  if (typeof input !== 'string' && invalid >= 0) {
+    const line = text.slice(0, invalid).split('\n').length;
+    return fail(
+      line,
+      1,
+      'P1002',
+      'File is not UTF-8 text (binary content?); a template must be YAML or JSON text.',
+    );
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   const nul = text.indexOf('\0');

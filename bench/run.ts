@@ -1,0 +1,63 @@
+/**
+ * `npm run bench`: our whole validation run (the built CLI) against one plain cfn-lint call over
+ * the same files, on a generated corpus and on a single template. Prints the ratios the README
+ * records.
+ */
+import { execFile } from 'node:child_process';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { writeCorpus } from './corpus.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const run = promisify(execFile);
+const CORPUS_SIZE = Number(process.env.BENCH_CORPUS ?? 200);
+
+async function seconds(command: string, args: string[], cwd: string): Promise<number> {
+  const start = performance.now();
+  await run(command, args, { cwd, maxBuffer: 512 * 1024 * 1024 }).catch((e: { code?: number }) => {
+    // Findings make both tools exit non-zero; only a crash (no exit code) is a failed measurement.
+    if (typeof e.code !== 'number') throw e;
+  });
+  return (performance.now() - start) / 1000;
+}
+
+/** Median of n runs: robust to one slow outlier on a shared machine. */
+async function median(n: number, measure: () => Promise<number>): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < n; i++) times.push(await measure());
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)]!;
+}
+
+async function main(): Promise<void> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'iac-bench-'));
+  const lines: string[] = [`cores: ${os.availableParallelism()}, node ${process.version}`];
+  try {
+    const files = await writeCorpus(path.join(dir, 'corpus'), CORPUS_SIZE);
+    const cli = path.join(ROOT, 'dist/cli.js');
+    const ours = (target: string[]) =>
+      seconds(process.execPath, [cli, 'validate', ...target, '--fail-on', 'none'], dir);
+    const plain = (target: string[]) =>
+      seconds('cfn-lint', ['--format', 'json', '--', ...target], dir);
+
+    const corpusOurs = await median(3, () => ours(['corpus']));
+    const corpusPlain = await median(3, () => plain(files));
+    lines.push(
+      `corpus of ${files.length} templates: iac-action ${corpusOurs.toFixed(2)} s, plain cfn-lint ${corpusPlain.toFixed(2)} s, ratio ${(corpusOurs / corpusPlain).toFixed(2)} (target <= 0.60)`,
+    );
+    const single = [path.relative(dir, files[4]!)];
+    const singleOurs = await median(7, () => ours(single));
+    const singlePlain = await median(7, () => plain(single));
+    lines.push(
+      `single template: iac-action ${singleOurs.toFixed(2)} s, plain cfn-lint ${singlePlain.toFixed(2)} s, overhead ${(((singleOurs - singlePlain) / singlePlain) * 100).toFixed(0)}% (target <= 15%)`,
+    );
+  } finally {
+    await fs.rm(dir, { recursive: true, force: true });
+  }
+  console.log(lines.join('\n'));
+}
+
+await main();

@@ -1,0 +1,155 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../src/entry/cli.js';
+import { NODE24, ROOT, workspace } from '../helpers/paths.js';
+
+async function cli(args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const status = await main(args, { out: (s) => out.push(s), err: (s) => err.push(s), env, cwd });
+  return { status, stdout: out.join('\n'), stderr: err.join('\n') };
+}
+
+const noCredentials = { PATH: process.env.PATH, HOME: process.env.HOME };
+
+describe('iac-action validate', () => {
+  it('exits 0 and prints a summary line when nothing blocks', async () => {
+    const ws = await workspace({ 'templates/bucket.yaml': { copy: 'valid/bucket.yaml' } });
+    const r = await cli(['validate'], ws, noCredentials);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(
+      /0 errors, 0 warnings, 0 info in 1 template \(cfn-lint 1\.\d+\.\d+.*\): passed\.$/,
+    );
+  });
+
+  it('exits 1 with compiler-style lines when findings block, and --fail-on none lets it pass', async () => {
+    const ws = await workspace({
+      'infra/bad.yaml':
+        'Resources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties:\n      BucketNam: x\n',
+      'infra/tabs.yaml': { copy: 'malformed/tabs.yaml' },
+    });
+    const r = await cli(['validate', 'infra/bad.yaml', 'infra/tabs.yaml'], ws, noCredentials);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain('infra/bad.yaml:5:7 error E3002 ');
+    expect(r.stdout).toContain(
+      'infra/tabs.yaml:3:1 error P1000 YAML syntax error: Tabs are not allowed as indentation.',
+    );
+    expect(r.stdout).toMatch(
+      /2 errors, .* in 2 templates .*blocked: 2 at or above fail-on "error"\.$/,
+    );
+    expect((await cli(['validate', 'infra/', '--fail-on', 'none'], ws, noCredentials)).status).toBe(
+      0,
+    );
+  });
+
+  it('--fail-on warning blocks on warnings', async () => {
+    const ws = await workspace({
+      't.yaml':
+        'Parameters:\n  Unused:\n    Type: String\nResources:\n  T:\n    Type: AWS::SNS::Topic\n',
+    });
+    expect((await cli(['validate', 't.yaml'], ws, noCredentials)).status).toBe(0);
+    const r = await cli(['validate', 't.yaml', '--fail-on', 'warning'], ws, noCredentials);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain('t.yaml:2:3 warning W2001');
+  });
+
+  it('prints the JSON report with templates, findings and summary', async () => {
+    const ws = await workspace({ 'cdk.out': { copy: 'cdk/cdk.out' } });
+    const r = await cli(['validate', 'cdk.out', '--format', 'json'], ws, noCredentials);
+    expect(r.status).toBe(1);
+    const report = JSON.parse(r.stdout);
+    expect(report.templates).toEqual([
+      expect.objectContaining({
+        file: 'cdk.out/AppStack.template.json',
+        origin: 'cdk',
+        stackName: 'AppStack',
+        resources: 2,
+      }),
+    ]);
+    expect(report.findings[0]).toMatchObject({
+      source: 'cfn-lint',
+      ruleId: expect.stringMatching(/^E/),
+      severity: 'error',
+      file: 'cdk.out/AppStack.template.json',
+      line: expect.any(Number),
+      column: expect.any(Number),
+      message: expect.any(String),
+    });
+    expect(report.summary).toMatchObject({ error: 1, blocking: true, failOn: 'error' });
+  });
+
+  it('checks the rendering of nunjucks templates and names the source file', async () => {
+    const ws = await workspace({
+      environments: { copy: 'rendered/environments' },
+      templates: { copy: 'rendered/templates' },
+    });
+    const r = await cli(
+      ['validate', '--environment', 'dev', '--format', 'json'],
+      ws,
+      noCredentials,
+    );
+    const report = JSON.parse(r.stdout);
+    expect(report.environment).toBe('dev');
+    expect(
+      report.templates.map((t: { file: string; origin: string }) => `${t.file}:${t.origin}`),
+    ).toEqual(['templates/broken.yaml.njk:nunjucks', 'templates/lake.yaml.njk:nunjucks']);
+    expect(report.findings).toEqual([
+      expect.objectContaining({ file: 'templates/broken.yaml.njk', ruleId: 'R1001', line: 5 }),
+    ]);
+    expect(r.status).toBe(1);
+  });
+
+  it('exits 2 with one clear message for bad usage and bad input', async () => {
+    const ws = await workspace({ 'templates/a.yaml': { copy: 'valid/queue.json' } });
+    const cases: [string[], RegExp][] = [
+      [[], /No command given/],
+      [['deploy-everything'], /Unknown command "deploy-everything"/],
+      [['validate', '--format', 'xml'], /--format "xml" is not one of: text, json/],
+      [['validate', '--fail-on', 'sometimes'], /Input "fail-on" is "sometimes"/],
+      [['validate', '--bogus'], /Unknown option '--bogus'/],
+      [['validate', 'nothing-here.yaml'], /"nothing-here.yaml" does not exist/],
+      [['validate', '../outside.yaml'], /outside the workspace/],
+      [['validate', '--environment', 'nope'], /Environment "nope" was not found/],
+    ];
+    for (const [args, message] of cases) {
+      const r = await cli(args, ws, noCredentials);
+      expect(r.status, args.join(' ')).toBe(2);
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    }
+  });
+
+  it('exits 2 when cfn-lint is missing, with the install command', async () => {
+    const ws = await workspace({ 'templates/a.yaml': { copy: 'valid/bucket.yaml' } });
+    const r = await cli(['validate'], ws, { PATH: '/nonexistent' });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/cfn-lint is not installed[\s\S]*pip install cfn-lint==1\.51\.0/);
+  });
+
+  it('the built dist/cli.js runs on Node 24 with the same exit codes', async () => {
+    const ws = await workspace({
+      'templates/bucket.yaml': { copy: 'valid/bucket.yaml' },
+      'bad/x.yaml': { copy: 'malformed/duplicate-keys.yaml' },
+    });
+    const run = promisify(execFile);
+    const ok = await run(NODE24, [path.join(ROOT, 'dist/cli.js'), 'validate', '--format', 'json'], {
+      cwd: ws,
+    });
+    expect(JSON.parse(ok.stdout).summary.blocking).toBe(false);
+    const bad = await run(NODE24, [path.join(ROOT, 'dist/cli.js'), 'validate', 'bad/x.yaml'], {
+      cwd: ws,
+    }).catch((e: { code: number; stdout: string }) => e);
+    expect(bad).toMatchObject({
+      code: 1,
+      stdout: expect.stringContaining('bad/x.yaml:4:3 error P1005 Duplicate key'),
+    });
+    const usage = await run(
+      NODE24,
+      [path.join(ROOT, 'dist/cli.js'), 'validate', '--format', 'xml'],
+      { cwd: ws },
+    ).catch((e: { code: number }) => e);
+    expect(usage).toMatchObject({ code: 2 });
+  });
+});

@@ -1,0 +1,215 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { lintEnvironment, lintTemplates, type LintOptions } from '../../src/lint/cfnlint.js';
+import { cfnLintVersion } from '../../src/lint/version.js';
+import { shorten, toFinding } from '../../src/lint/findings.js';
+import { locateCfnLint, which } from '../../src/lint/install.js';
+import { planShards } from '../../src/lint/shards.js';
+import { silentLogger } from '../../src/core/logger.js';
+import { workspace } from '../helpers/paths.js';
+
+const cfnLint = (await which('cfn-lint', process.env))!;
+const options = (cwd: string, extra: Partial<LintOptions> = {}): LintOptions => ({
+  executable: cfnLint,
+  region: 'us-east-1',
+  extraArgs: [],
+  timeoutSeconds: 120,
+  cwd,
+  cores: 2,
+  env: process.env,
+  ...extra,
+});
+
+describe('cfn-lint (the real one)', () => {
+  it('is installed for the tests', () => {
+    expect(cfnLint).toBeTruthy();
+  });
+
+  it('maps every result onto our findings, naming the file the user edits', async () => {
+    const ws = await workspace({
+      'a.yaml':
+        'Parameters:\n  Unused:\n    Type: String\nResources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties:\n      BucketNam: x\n',
+      'b.yaml': { copy: 'valid/bucket.yaml' },
+    });
+    const findings = await lintTemplates(
+      [
+        { path: path.join(ws, 'a.yaml'), file: 'templates/a.yaml.njk', size: 10 },
+        { path: path.join(ws, 'b.yaml'), file: 'templates/b.yaml', size: 10 },
+      ],
+      options(ws),
+    );
+    const error = findings.find((f) => f.ruleId === 'E3002');
+    expect(error).toMatchObject({
+      source: 'cfn-lint',
+      severity: 'error',
+      file: 'templates/a.yaml.njk',
+      line: 8,
+      column: 7,
+      endLine: 8,
+      logicalId: 'B',
+    });
+    expect(error!.message).toMatch(/BucketNam/);
+    expect(error!.helpUrl).toMatch(/^https:\/\//);
+    expect(findings.find((f) => f.ruleId === 'W2001')).toMatchObject({
+      severity: 'warning',
+      line: 2,
+    });
+    expect(findings.some((f) => f.file === 'templates/b.yaml')).toBe(false);
+  });
+
+  it('gives the same findings when the templates are spread over several processes', async () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 8; i++)
+      files[`t${i}.yaml`] =
+        `Resources:\n  Q${i}:\n    Type: AWS::SQS::Queue\n    Properties:\n      DelaySeconds: ${i % 2 ? '"x"' : 1}\n`;
+    const ws = await workspace(files);
+    const targets = Object.keys(files).map((f) => ({ path: path.join(ws, f), file: f, size: 1 }));
+    const one = await lintTemplates(targets, options(ws, { cores: 1 }));
+    const two = await lintTemplates(targets, options(ws, { cores: 2 }));
+    const key = (f: { file: string; line: number; ruleId: string }) =>
+      `${f.file}:${f.line}:${f.ruleId}`;
+    expect(one.length).toBe(4);
+    expect(two.map(key).sort()).toEqual(one.map(key).sort());
+  });
+
+  it('passes extra arguments through and reports a bad one clearly', async () => {
+    const ws = await workspace({ 'a.yaml': { copy: 'valid/bucket.yaml' } });
+    const target = [{ path: path.join(ws, 'a.yaml'), file: 'a.yaml', size: 1 }];
+    const bad = await lintTemplates(
+      target,
+      options(ws, { extraArgs: ['--regions', 'xx-nowhere-1'] }),
+    ).catch((e: Error) => e);
+    expect(bad).toBeInstanceOf(Error);
+    expect((bad as Error).message).toMatch(/cfn-lint failed/);
+    expect((bad as Error).message).toMatch(/xx-nowhere-1|region/i);
+  });
+
+  it('stops a cfn-lint that runs past the timeout, with a message naming the input', async () => {
+    const ws = await workspace({
+      'slow-lint': '#!/bin/sh\nexec sleep 30\n',
+      'a.yaml': 'Resources: {}\n',
+    });
+    await fs.chmod(path.join(ws, 'slow-lint'), 0o755);
+    const target = [{ path: path.join(ws, 'a.yaml'), file: 'a.yaml', size: 1 }];
+    await expect(
+      lintTemplates(
+        target,
+        options(ws, { executable: path.join(ws, 'slow-lint'), timeoutSeconds: 1 }),
+      ),
+    ).rejects.toThrow(/did not finish within 1 seconds/);
+  });
+
+  it('explains a missing executable and output that is not a report', async () => {
+    const ws = await workspace({
+      'noisy-lint': '#!/bin/sh\necho "Traceback: boom" >&2\nexit 1\n',
+      'a.yaml': 'Resources: {}\n',
+    });
+    await fs.chmod(path.join(ws, 'noisy-lint'), 0o755);
+    const target = [{ path: path.join(ws, 'a.yaml'), file: 'a.yaml', size: 1 }];
+    await expect(
+      lintTemplates(target, options(ws, { executable: path.join(ws, 'nope') })),
+    ).rejects.toThrow(/cfn-lint was not found/);
+    await expect(
+      lintTemplates(target, options(ws, { executable: path.join(ws, 'noisy-lint') })),
+    ).rejects.toThrow(/exit code 1.*\n.*Traceback: boom/);
+  });
+
+  it('reports its version, read from the package metadata or from cfn-lint itself', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const asked = /(\d+\.\d+\.\d+)/.exec(
+      execFileSync(cfnLint, ['--version'], { encoding: 'utf8' }),
+    )![1];
+    expect(await cfnLintVersion(cfnLint, process.env)).toBe(asked);
+    const ws = await workspace({ 'fake-lint': '#!/bin/sh\necho "cfn-lint 9.8.7"\n' });
+    await fs.chmod(path.join(ws, 'fake-lint'), 0o755);
+    expect(await cfnLintVersion(path.join(ws, 'fake-lint'), process.env)).toBe('9.8.7');
+  });
+
+  it('never hands credentials to cfn-lint', () => {
+    const env = lintEnvironment({
+      PATH: '/bin',
+      AWS_SECRET_ACCESS_KEY: 's',
+      GITHUB_TOKEN: 't',
+      ACTIONS_RUNTIME_TOKEN: 'r',
+      PYTHONPATH: '/p',
+    });
+    expect(env).toEqual({ PATH: '/bin', PYTHONPATH: '/p' });
+  });
+});
+
+describe('locating cfn-lint', () => {
+  it('uses the one on PATH', async () => {
+    expect(await locateCfnLint({ env: process.env, version: '1.51.0', log: silentLogger })).toBe(
+      cfnLint,
+    );
+  });
+
+  it('outside the action, says how to install it', async () => {
+    const ws = await workspace({});
+    await expect(
+      locateCfnLint({ env: { PATH: ws }, version: '1.51.0', log: silentLogger }),
+    ).rejects.toThrow(/cfn-lint is not installed/);
+  });
+
+  it('in the action without Python, says what to add', async () => {
+    const ws = await workspace({});
+    await expect(
+      locateCfnLint({ env: { PATH: ws }, version: '1.51.0', log: silentLogger, toolCache: ws }),
+    ).rejects.toThrow(/Python is not installed/);
+  });
+
+  it('in the action, reuses a virtual environment already in the tool cache', async () => {
+    const ws = await workspace({});
+    const bin = path.join(ws, 'cfn-lint', '1.51.0', process.arch, 'bin');
+    await fs.mkdir(bin, { recursive: true });
+    await fs.writeFile(path.join(bin, 'cfn-lint'), '#!/bin/sh\n');
+    expect(
+      await locateCfnLint({
+        env: { PATH: path.join(ws, 'empty') },
+        version: '1.51.0',
+        log: silentLogger,
+        toolCache: ws,
+      }),
+    ).toBe(path.join(bin, 'cfn-lint'));
+  });
+});
+
+describe('pure helpers', () => {
+  it('balances shards by size and keeps small runs in one process', () => {
+    expect(planShards([{ size: 1 }, { size: 2 }], 2)).toHaveLength(1);
+    const shards = planShards(
+      [9, 1, 1, 1, 3, 3, 2, 2].map((size) => ({ size })),
+      2,
+    );
+    expect(shards).toHaveLength(2);
+    const sums = shards.map((s) => s.reduce((n, t) => n + t.size, 0));
+    expect(Math.abs(sums[0]! - sums[1]!)).toBeLessThanOrEqual(1);
+  });
+
+  it('shortens long messages and says by how much', () => {
+    expect(shorten('x'.repeat(600))).toMatch(/^x{499}… \(101 more characters\)$/);
+    expect(shorten('a\n  b')).toBe('a b');
+  });
+
+  it('ignores malformed results and maps informational findings', () => {
+    expect(toFinding({ Level: 'Error' } as never, () => undefined)).toBeUndefined();
+    const f = toFinding(
+      {
+        Filename: '/x/a.yaml',
+        Level: 'Informational',
+        Message: 'm',
+        Rule: { Id: 'I3011' },
+        Location: { Start: { LineNumber: 4, ColumnNumber: 2 } },
+      },
+      () => 'a.yaml',
+    );
+    expect(f).toMatchObject({
+      severity: 'info',
+      file: 'a.yaml',
+      line: 4,
+      column: 2,
+      helpUrl: expect.stringContaining('#i3011'),
+    });
+  });
+});
