@@ -3,7 +3,8 @@
 # the CLI. Fails unless both run and report what the fixtures contain.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-node24=node_modules/node/bin/node
+root="$PWD"
+node24="$PWD/node_modules/node/bin/node"
 "$node24" --version | grep -q '^v24\.' || { echo "Node 24 is not installed (npm ci installs it)" >&2; exit 1; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -18,6 +19,6 @@ env -i PATH="$PATH" HOME="$HOME" \
 grep -q '^errors<<' "$tmp/output" || { cat "$tmp/output" "$tmp/log"; echo "action bundle set no outputs" >&2; exit 1; }
 echo "action bundle: ok ($(grep -c . "$tmp/log") log lines)"
 
-(cd "$tmp/ws" && "$node24" "$OLDPWD/dist/cli.js" validate --format json templates/ >"$tmp/cli.json")
+(cd "$tmp/ws" && "$node24" "$root/dist/cli.js" validate --format json templates/ >"$tmp/cli.json")
 "$node24" -e 'const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); if (!r.templates.length || r.summary.blocking) process.exit(1)' "$tmp/cli.json"
 echo "cli bundle: ok"
