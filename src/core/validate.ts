@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadEnvironment, type Environment } from '../discover/environment.js';
 import { findTemplates, type TemplateSource } from '../discover/find.js';
+import type { LineMapping } from '../discover/linemap.js';
 import { loadTemplate } from '../discover/load.js';
 import { lintTemplates, type LintTarget } from '../lint/cfnlint.js';
 import { parseTemplate, type ParsedTemplate } from '../parse/template.js';
@@ -73,6 +74,7 @@ export async function validate(settings: Settings, deps: ValidateDeps): Promise<
   const templates: ParsedTemplate[] = [];
   const entries: TemplateEntry[] = [];
   const renderings = new Map<ParsedTemplate, string>();
+  const lineMaps = new Map<string, LineMapping>();
   const sourceOf = new Map<ParsedTemplate, TemplateSource>();
   for (const item of loaded) {
     const entry: TemplateEntry = {
@@ -85,6 +87,7 @@ export async function validate(settings: Settings, deps: ValidateDeps): Promise<
       findings.push(item.finding);
       continue;
     }
+    if (item.lines) lineMaps.set(item.source.file, item.lines);
     const parsed = parseTemplate(item.content, item.source.file);
     if (!parsed.ok) {
       findings.push(parsed.finding);
@@ -135,6 +138,10 @@ export async function validate(settings: Settings, deps: ValidateDeps): Promise<
         : Promise.resolve<PolicyOutcome>({ policies: [], findings: [], notices: [] }),
     ]);
     findings.push(...lintFindings, ...policyOutcome.findings);
+    for (const finding of findings) {
+      const lines = lineMaps.get(finding.file);
+      if (lines) toSourceLines(finding, lines);
+    }
     findings.sort(compareFindings);
     const notices = [
       ...(settings.policies.autoReason && settings.policies.validation !== 'off'
@@ -157,4 +164,16 @@ export async function validate(settings: Settings, deps: ValidateDeps): Promise<
   } finally {
     await fs.rm(scratch, { recursive: true, force: true });
   }
+}
+
+/** Findings on a rendering point at the template line that produced the rendered line. */
+function toSourceLines(finding: Finding, lines: LineMapping): void {
+  const rendered = finding.line;
+  if (!lines.verbatim(rendered)) {
+    finding.column = 1;
+    delete finding.endColumn;
+  }
+  finding.line = lines.line(rendered);
+  if (finding.endLine !== undefined)
+    finding.endLine = Math.max(finding.line, lines.line(finding.endLine));
 }

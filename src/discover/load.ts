@@ -3,10 +3,11 @@ import type { Finding } from '../core/findings.js';
 import { LIMITS } from '../parse/limits.js';
 import type { Environment } from './environment.js';
 import type { TemplateSource } from './find.js';
+import { mapRenderedLines, type LineMapping } from './linemap.js';
 import { renderTemplate } from './render.js';
 
 export type LoadedTemplate =
-  | { source: TemplateSource; ok: true; content: string | Uint8Array }
+  | { source: TemplateSource; ok: true; content: string | Uint8Array; lines?: LineMapping }
   | { source: TemplateSource; ok: false; finding: Finding };
 
 /** Read a template (rendering Jinja-style ones) under the size limit; problems become findings. */
@@ -43,8 +44,8 @@ export async function loadTemplate(
     );
   }
   if (source.origin !== 'nunjucks') return { source, ok: true, content: bytes };
-  const rendered = renderTemplate(bytes.toString('utf8'), source.file, { ...options });
-  return rendered.ok
-    ? { source, ok: true, content: rendered.text }
-    : { source, ok: false, finding: rendered.finding };
+  const text = bytes.toString('utf8');
+  const rendered = renderTemplate(text, source.file, { ...options });
+  if (!rendered.ok) return { source, ok: false, finding: rendered.finding };
+  return { source, ok: true, content: rendered.text, lines: mapRenderedLines(text, rendered.text) };
 }

@@ -101,6 +101,23 @@ describe('iac-action validate', () => {
     expect(r.status).toBe(1);
   });
 
+  it('points cfn-lint findings on a rendering at the template line that produced them', async () => {
+    const ws = await workspace({
+      'environments/dev.yaml': 'variables:\n  queues: [a, b, c]\n',
+      'q.yaml.njk':
+        'Resources:\n{% for q in queues %}\n  Queue{{ q | upper }}:\n    Type: AWS::SQS::Queue\n    Properties:\n      DelaySeconds: "{{ q }}"\n{% endfor %}\n',
+    });
+    const r = await cli(
+      ['validate', 'q.yaml.njk', '--environment', 'dev', '--format', 'json'],
+      ws,
+      noCredentials,
+    );
+    const report = JSON.parse(r.stdout);
+    expect(report.findings.length).toBe(3);
+    for (const f of report.findings)
+      expect(f).toMatchObject({ file: 'q.yaml.njk', line: 6, source: 'cfn-lint' });
+  });
+
   it('exits 2 with one clear message for bad usage and bad input', async () => {
     const ws = await workspace({ 'templates/a.yaml': { copy: 'valid/queue.json' } });
     const cases: [string[], RegExp][] = [

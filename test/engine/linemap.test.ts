@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { mapRenderedLines } from '../../src/discover/linemap.js';
+import { renderTemplate } from '../../src/discover/render.js';
+
+const SOURCE = [
+  'Resources:', // 1
+  '{% for zone in zones %}', // 2
+  '  {{ zone | capitalize }}Bucket:', // 3
+  '    Type: AWS::S3::Bucket', // 4
+  '    Properties:', // 5
+  '      BucketName: lake-{{ zone }}', // 6
+  '{% endfor %}', // 7
+  '  Topic:', // 8
+  '    Type: AWS::SNS::Topic', // 9
+  '', // 10
+].join('\n');
+
+describe('mapping rendered lines back to the template', () => {
+  it('follows loops and substitutions', () => {
+    const rendered = renderTemplate(SOURCE, 't.njk', {
+      workspace: '/tmp',
+      trusted: false,
+      environment: {
+        name: 'dev',
+        file: 'e',
+        variables: { zones: ['raw', 'curated'] },
+        parameters: {},
+        stacks: {},
+      },
+    });
+    if (!rendered.ok) throw new Error(rendered.finding.message);
+    const lines = rendered.text.split('\n');
+    expect(lines[5]).toBe('  CuratedBucket:');
+    const map = mapRenderedLines(SOURCE, rendered.text);
+    const sourceOf = (text: string, nth = 0) =>
+      map.line(
+        lines.findIndex(
+          (l, i) => l === text && lines.slice(0, i).filter((x) => x === text).length === nth,
+        ) + 1,
+      );
+    expect(sourceOf('  RawBucket:')).toBe(3);
+    expect(sourceOf('      BucketName: lake-raw')).toBe(6);
+    expect(sourceOf('  CuratedBucket:')).toBe(3);
+    expect(sourceOf('    Type: AWS::S3::Bucket', 1)).toBe(4);
+    expect(sourceOf('      BucketName: lake-curated')).toBe(6);
+    expect(sourceOf('    Type: AWS::SNS::Topic')).toBe(9);
+    expect(map.verbatim(lines.indexOf('    Type: AWS::SNS::Topic') + 1)).toBe(true);
+    expect(map.verbatim(lines.indexOf('  RawBucket:') + 1)).toBe(false);
+  });
+});
