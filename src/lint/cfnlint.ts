@@ -53,6 +53,11 @@ export async function lintTemplates(
   return findings;
 }
 
+/** cfn-lint expands every path as a glob: a file named `a[1].yaml` must not be read as a pattern. */
+function globEscape(file: string): string {
+  return file.replace(/[[*?]/g, '[$&]');
+}
+
 async function runShard(
   shard: readonly LintTarget[],
   options: LintOptions,
@@ -66,7 +71,7 @@ async function runShard(
     ...(hasRegion ? [] : ['--regions', options.region]),
     ...options.extraArgs,
     '--',
-    ...shard.map((t) => t.path),
+    ...shard.map((t) => globEscape(t.path)),
   ];
   const result = await execa(options.executable, args, {
     cwd: options.cwd,

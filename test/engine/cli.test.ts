@@ -118,6 +118,28 @@ describe('iac-action validate', () => {
       expect(f).toMatchObject({ file: 'q.yaml.njk', line: 6, source: 'cfn-lint' });
   });
 
+  it('honours a repository .cfnlintrc only when the repository is trusted', async () => {
+    const ws = await workspace({
+      '.cfnlintrc': 'ignore_checks:\n  - W2001\n',
+      't.yaml':
+        'Parameters:\n  Unused:\n    Type: String\nResources:\n  T:\n    Type: AWS::SNS::Topic\n',
+    });
+    const untrusted = JSON.parse(
+      (await cli(['validate', 't.yaml', '--format', 'json'], ws, noCredentials)).stdout,
+    );
+    expect(untrusted.findings.map((f: { ruleId: string }) => f.ruleId)).toEqual(['W2001']);
+    const trusted = JSON.parse(
+      (
+        await cli(
+          ['validate', 't.yaml', '--format', 'json', '--trust-repo-config', 'true'],
+          ws,
+          noCredentials,
+        )
+      ).stdout,
+    );
+    expect(trusted.findings).toEqual([]);
+  });
+
   it('exits 2 with one clear message for bad usage and bad input', async () => {
     const ws = await workspace({ 'templates/a.yaml': { copy: 'valid/queue.json' } });
     const cases: [string[], RegExp][] = [

@@ -58,6 +58,20 @@ describe('cfn-lint (the real one)', () => {
     expect(findings.some((f) => f.file === 'templates/b.yaml')).toBe(false);
   });
 
+  it('lints files whose names look like glob patterns', async () => {
+    const ws = await workspace({
+      'a[1]*.yaml':
+        'Resources:\n  Q:\n    Type: AWS::SQS::Queue\n    Properties:\n      Bogus: 1\n',
+    });
+    const findings = await lintTemplates(
+      [{ path: path.join(ws, 'a[1]*.yaml'), file: 'a[1]*.yaml', size: 1 }],
+      options(ws),
+    );
+    expect(findings).toEqual([
+      expect.objectContaining({ file: 'a[1]*.yaml', ruleId: 'E3002', line: 5 }),
+    ]);
+  });
+
   it('gives the same findings when the templates are spread over several processes', async () => {
     const files: Record<string, string> = {};
     for (let i = 0; i < 8; i++)
