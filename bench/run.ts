@@ -43,6 +43,13 @@ async function main(): Promise<void> {
     const plain = (target: string[]) =>
       seconds('cfn-lint', ['--format', 'json', '--', ...target], dir);
 
+    const startup = await median(7, () =>
+      seconds(process.execPath, [path.join(ROOT, 'dist/index.js')], dir),
+    );
+    lines.push(
+      `action start-up to its first answer (an input error): ${(startup * 1000).toFixed(0)} ms`,
+    );
+
     const corpusOurs = await median(3, () => ours(['corpus']));
     const corpusPlain = await median(3, () => plain(files));
     lines.push(
