@@ -58,6 +58,8 @@ export async function locateCfnLint(options: LocateOptions): Promise<string> {
       `Add actions/setup-python before this step, or install cfn-lint yourself: pip install cfn-lint==${options.version}`,
     );
   }
+  const run = (command: string, args: string[], what?: string) =>
+    runTool(command, args, options.env, what);
   const pyVersion = (
     await run(python, ['-c', 'import sys; print("%d.%d" % sys.version_info[:2])'])
   ).trim();
@@ -102,8 +104,19 @@ async function exists(file: string): Promise<boolean> {
   }
 }
 
-async function run(command: string, args: string[], what?: string): Promise<string> {
-  const result = await execa(command, args, { reject: false, timeout: 300_000, stdin: 'ignore' });
+async function runTool(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  what?: string,
+): Promise<string> {
+  const result = await execa(command, args, {
+    env,
+    extendEnv: false,
+    reject: false,
+    timeout: 300_000,
+    stdin: 'ignore',
+  });
   if (result.failed) {
     const detail = String(result.stderr || result.stdout || result.shortMessage)
       .split('\n')
