@@ -120,21 +120,8 @@ export class GitHubServer {
       );
     if (m && method === 'POST') {
       if (account.readOnly) return forbidden();
-      const text = parseBody(body);
-      if (text === undefined) return send(422, { message: 'Invalid request: body is missing' });
-      if (text.length > COMMENT_BODY_LIMIT) {
-        return send(422, {
-          message: 'Validation Failed',
-          errors: [
-            {
-              resource: 'IssueComment',
-              code: 'custom',
-              field: 'body',
-              message: 'body is too long (maximum is 65536 characters)',
-            },
-          ],
-        });
-      }
+      const text = validBody(body, send);
+      if (text === undefined) return;
       const created = this.addComment(Number(m[1]), text, account);
       return send(201, this.view(created));
     }
@@ -144,20 +131,8 @@ export class GitHubServer {
       const comment = this.comments.find((c) => c.id === Number(m![1]));
       if (!comment) return notFound();
       if (comment.user.login !== account.login) return forbidden();
-      const text = parseBody(body);
-      if (text === undefined) return send(422, { message: 'Invalid request: body is missing' });
-      if (text.length > COMMENT_BODY_LIMIT) {
-        return send(422, {
-          message: 'Validation Failed',
-          errors: [
-            {
-              field: 'body',
-              code: 'custom',
-              message: 'body is too long (maximum is 65536 characters)',
-            },
-          ],
-        });
-      }
+      const text = validBody(body, send);
+      if (text === undefined) return;
       comment.body = text;
       return send(200, this.view(comment));
     }
@@ -189,11 +164,7 @@ export class GitHubServer {
   }
 
   /** GitHub's pagination: per_page (default 30, at most 100), page from 1, and a Link header. */
-  private page(
-    url: URL,
-    items: unknown[],
-    send: (status: number, data: unknown, headers?: Record<string, string>) => void,
-  ): void {
+  private page(url: URL, items: unknown[], send: Send): void {
     const perPage = Math.min(
       100,
       Math.max(1, Number(url.searchParams.get('per_page') ?? 30) || 30),
@@ -217,11 +188,33 @@ export class GitHubServer {
   }
 }
 
-function parseBody(body: string): string | undefined {
+type Send = (status: number, data: unknown, headers?: Record<string, string>) => void;
+
+/** A comment's body as GitHub checks it: present, and at most 65,536 characters; else a 422. */
+function validBody(request: string, send: Send): string | undefined {
+  let text: unknown;
   try {
-    const parsed = JSON.parse(body) as { body?: unknown };
-    return typeof parsed.body === 'string' ? parsed.body : undefined;
+    text = (JSON.parse(request) as { body?: unknown }).body;
   } catch {
+    // answered below like a missing body
+  }
+  if (typeof text !== 'string') {
+    send(422, { message: 'Invalid request: body is missing' });
     return undefined;
   }
+  if (text.length > COMMENT_BODY_LIMIT) {
+    send(422, {
+      message: 'Validation Failed',
+      errors: [
+        {
+          resource: 'IssueComment',
+          code: 'custom',
+          field: 'body',
+          message: 'body is too long (maximum is 65536 characters)',
+        },
+      ],
+    });
+    return undefined;
+  }
+  return text;
 }

@@ -22,6 +22,23 @@ export function finding(overrides: Partial<Finding> = {}): Finding {
   };
 }
 
+/** An IAM Access Analyzer security warning, as the policy stage reports one. */
+export function policyFinding(overrides: Partial<Finding> = {}): Finding {
+  return finding({
+    source: 'access-analyzer',
+    ruleId: 'PASS_ROLE_WITH_STAR_IN_RESOURCE',
+    file: 'templates/iam.yaml',
+    line: 22,
+    column: 13,
+    logicalId: 'DeployRole',
+    message:
+      'Using the iam:PassRole action with wildcards (*) in the resource can be overly permissive.',
+    helpUrl:
+      'https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html#access-analyzer-reference-policy-checks-security-warning-pass-role-with-star-in-resource',
+    ...overrides,
+  });
+}
+
 /** A report the way validate() builds one: templates, findings and their summary. */
 export function makeReport(
   findings: Finding[],

@@ -3,7 +3,7 @@ import type { Finding, StackPlanEntry } from '../../src/core/findings.js';
 import { COMMENT_LIMIT, commentMarker, renderComment } from '../../src/report/comment.js';
 import { codeSpan, escapeMarkdown, safeUrl } from '../../src/report/escape.js';
 import { renderSummary, SUMMARY_LIMIT_BYTES } from '../../src/report/summary.js';
-import { finding, makeReport, RUN } from '../helpers/report.js';
+import { finding, makeReport, policyFinding, RUN } from '../helpers/report.js';
 
 const HOSTILE =
   '</details></table><script>alert(1)</script> a|b `code` @org/team @octocat ::error::pwned #123 ' +
@@ -44,13 +44,7 @@ describe('renderComment', () => {
       [
         finding(),
         finding({ severity: 'warning', ruleId: 'W3005', line: 20, logicalId: undefined }),
-        finding({
-          source: 'access-analyzer',
-          ruleId: 'PASS_ROLE_WITH_STAR_IN_RESOURCE',
-          line: 30,
-          helpUrl:
-            'https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html',
-        }),
+        policyFinding({ file: 'templates/bucket.yaml', line: 30 }),
       ],
       ['templates/bucket.yaml', 'templates/clean.yaml', 'templates/other.yaml'],
     );

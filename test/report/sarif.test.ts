@@ -7,7 +7,7 @@ import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/entry/cli.js';
 import { formatSarif, toSarif } from '../../src/report/sarif.js';
-import { finding, makeReport } from '../helpers/report.js';
+import { finding, makeReport, policyFinding } from '../helpers/report.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const schemaFile = path.join(here, '../fixtures/sarif/sarif-schema-2.1.0.json');
@@ -62,13 +62,7 @@ describe('SARIF', () => {
         file: 'templates/with space.yaml',
         logicalId: undefined,
       }),
-      finding({
-        source: 'access-analyzer',
-        ruleId: 'PASS_ROLE_WITH_STAR_IN_RESOURCE',
-        line: 30,
-        helpUrl:
-          'https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html',
-      }),
+      policyFinding({ file: 'templates/bucket.yaml', line: 30 }),
       finding({ line: 40 }), // the same rule and message again, elsewhere
     ],
     ['templates/bucket.yaml', 'templates/with space.yaml'],
