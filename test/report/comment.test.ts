@@ -75,6 +75,12 @@ describe('renderComment', () => {
     balanced(body);
   });
 
+  it('keeps any comment-id inside the hidden marker', () => {
+    const marker = commentMarker('prod --> <img src=x> @team');
+    expect(marker).toBe('<!-- iac-action:prod%20--%3E%20%3Cimg%20src%3Dx%3E%20%40team -->');
+    expect(marker.indexOf('-->')).toBe(marker.length - 3);
+  });
+
   it('is the same text for the same report and run, so re-runs write nothing', () => {
     const report = makeReport([finding()]);
     expect(renderComment(report, RUN, 't')).toBe(renderComment(structuredClone(report), RUN, 't'));
