@@ -10,6 +10,7 @@ import { readSettings } from '../core/settings.js';
 import { validate } from '../core/validate.js';
 import type { FolderCache } from '../lint/install.js';
 import { formatJson } from '../report/json.js';
+import { actionPublishDeps, publish } from '../report/publish.js';
 import { formatText } from '../report/text.js';
 
 const actionLogger: Logger = {
@@ -56,6 +57,7 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<v
     core.setOutput('warnings', report.summary.warning);
     core.setOutput('blocking', report.summary.blocking);
     core.setOutput('report-json', reportFile);
+    await publish(report, settings, actionPublishDeps(env, actionLogger));
     if (report.summary.blocking) {
       core.setFailed(
         `${report.summary.blockingCount} finding${report.summary.blockingCount === 1 ? '' : 's'} at or above fail-on "${report.summary.failOn}".`,

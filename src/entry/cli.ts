@@ -1,11 +1,13 @@
 import { parseArgs } from 'node:util';
 import { realDeps } from '../core/deps.js';
 import { describeError, UserError } from '../core/errors.js';
+import type { Report } from '../core/findings.js';
 import type { Logger } from '../core/logger.js';
 import { INPUT_DEFAULTS, readSettings, type InputName } from '../core/settings.js';
 import { validate } from '../core/validate.js';
 import { TOOL_VERSION } from '../core/version.js';
 import { formatJson } from '../report/json.js';
+import { formatSarif } from '../report/sarif.js';
 import { formatText } from '../report/text.js';
 
 const USAGE = `Usage: iac-action validate [paths...] [options]
@@ -14,7 +16,7 @@ Lint CloudFormation templates with cfn-lint and check their IAM policies.
 Paths are files, folders, globs or cdk.out folders (default: templates/).
 
 Options:
-  --format text|json      output format (default text)
+  --format text|json|sarif  output format (default text); sarif is SARIF 2.1.0
   --environment NAME      environment file: environments/NAME.yaml, or a path
   --fail-on LEVEL         error | warning | none (default error)
   --<input> VALUE         any action input, e.g. --cfn-lint-args "--include-checks I"
@@ -23,7 +25,12 @@ Options:
 
 Exit status: 0 nothing blocks, 1 findings block, 2 bad input or a tool failure.`;
 
-const FORMATS = ['text', 'json'] as const;
+const FORMATS = ['text', 'json', 'sarif'] as const;
+const FORMATTERS: Record<(typeof FORMATS)[number], (report: Report) => string> = {
+  text: formatText,
+  json: (report) => formatJson(report).trimEnd(),
+  sarif: (report) => formatSarif(report).trimEnd(),
+};
 
 /** Run the CLI; returns the exit status. Output goes through the given writers so tests can read it. */
 export async function main(
@@ -74,7 +81,7 @@ export async function main(
       notice: (m) => io.err(`notice: ${m}`),
     };
     const { report } = await validate(settings, realDeps(settings, { log, env: io.env }));
-    io.out(format === 'json' ? formatJson(report).trimEnd() : formatText(report));
+    io.out(FORMATTERS[format as (typeof FORMATS)[number]](report));
     return report.summary.blocking ? 1 : 0;
   } catch (error) {
     io.err(`iac-action: ${describeError(error)}`);
