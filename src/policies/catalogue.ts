@@ -1,4 +1,5 @@
 import fs from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -70,7 +71,7 @@ export function packageCatalogue(): IamCatalogue {
     globalConditionKeys: async () => (await load()).getAllGlobalConditionKeys(),
     unassociatedPrefixes: async () => {
       // Not in the package's API; its data folder sits two levels above its entry module.
-      const entry = fileURLToPath(import.meta.resolve(PACKAGE));
+      const entry = createRequire(import.meta.url).resolve(PACKAGE);
       const file = path.join(entry, '..', '..', '..', 'data', 'unassociatedConditions.json');
       return JSON.parse(await fs.readFile(file, 'utf8')) as Record<string, string[]>;
     },

@@ -310,7 +310,7 @@ async function checkStatement(
         : matched.filter(
             (a) =>
               a.resourceLevel &&
-              WRITE_LEVELS.has(a.accessLevel.toLowerCase()) &&
+              a.accessLevel.split(/,\s*/).some((level) => WRITE_LEVELS.has(level.toLowerCase())) &&
               !(passRole && a.name === 'PassRole'),
           );
       if (writes.length && !conditionBlock) {
@@ -361,6 +361,9 @@ async function checkConditionKey(
     known = [];
     for (const s of services) known.push(...((await catalogue.service(s))?.conditionKeys ?? []));
   }
+  // Identity-provider keys (token.actions.githubusercontent.com:sub, oidc.eks...:aud) are open-ended.
+  // Their catalogue entries are incomplete (no GitHub :sub), so only real services are checked.
+  if (/[./]/.test(prefix)) return;
   if (!known.some((k) => keyMatches(k, key))) {
     const hint = didYouMean(key, known);
     report('UNKNOWN_CONDITION_KEY', path, `Condition key "${key}" does not exist.${hint}`, true);
