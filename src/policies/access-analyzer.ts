@@ -41,10 +41,11 @@ export interface AnalyzerOptions {
 
 /**
  * The real Access Analyzer client. The SDK is imported here, on first use, so runs that never
- * call AWS start without loading it.
+ * call AWS start without evaluating it.
  */
 export async function createAccessAnalyzer(options: AnalyzerOptions): Promise<PolicyAnalyzer> {
-  const sdk = await import('@aws-sdk/client-accessanalyzer');
+  // Eager: bundled into the same file (the CLI must stay one file) but evaluated only here.
+  const sdk = await import(/* webpackMode: "eager" */ '@aws-sdk/client-accessanalyzer');
   const client = new sdk.AccessAnalyzerClient({
     region: options.region,
     retryMode: 'adaptive',
