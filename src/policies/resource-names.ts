@@ -1,0 +1,310 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * What `Ref` and `Fn::GetAtt` return for a resource that does not exist yet: names and ARNs built
+ * the way AWS builds them, so a policy that points at its own stack's resources reads like the
+ * deployed one. `{P}`, `{R}`, `{A}` are partition, region and account; `{name}` the physical name.
+ */
+interface ResourceShape {
+  /** Property that sets the physical name, as a path (Glue databases nest it). */
+  nameProperty?: string[];
+  /** What `Ref` returns. */
+  ref: 'name' | 'arn' | string;
+  arn: string;
+  /** Other attributes; `Arn` is always there. */
+  attributes?: Record<string, string>;
+  /** Names that must be lower case (S3). */
+  lowerCase?: boolean;
+  /** Ids such as key ids and file system ids: synthesised from the logical id. */
+  generatedId?: string;
+}
+
+const SHAPES: Record<string, ResourceShape> = {
+  'AWS::S3::Bucket': {
+    nameProperty: ['BucketName'],
+    ref: 'name',
+    arn: 'arn:{P}:s3:::{name}',
+    lowerCase: true,
+    attributes: {
+      DomainName: '{name}.s3.amazonaws.com',
+      RegionalDomainName: '{name}.s3.{R}.amazonaws.com',
+      WebsiteURL: 'http://{name}.s3-website-{R}.amazonaws.com',
+    },
+  },
+  'AWS::S3::AccessPoint': {
+    nameProperty: ['Name'],
+    ref: 'name',
+    arn: 'arn:{P}:s3:{R}:{A}:accesspoint/{name}',
+    lowerCase: true,
+  },
+  'AWS::S3Express::DirectoryBucket': {
+    nameProperty: ['BucketName'],
+    ref: 'name',
+    arn: 'arn:{P}:s3express:{R}:{A}:bucket/{name}',
+    lowerCase: true,
+  },
+  'AWS::S3Tables::TableBucket': {
+    nameProperty: ['TableBucketName'],
+    ref: 'arn',
+    arn: 'arn:{P}:s3tables:{R}:{A}:bucket/{name}',
+    lowerCase: true,
+  },
+  'AWS::SQS::Queue': {
+    nameProperty: ['QueueName'],
+    ref: 'https://sqs.{R}.amazonaws.com/{A}/{name}',
+    arn: 'arn:{P}:sqs:{R}:{A}:{name}',
+    attributes: { QueueUrl: 'https://sqs.{R}.amazonaws.com/{A}/{name}', QueueName: '{name}' },
+  },
+  'AWS::SNS::Topic': {
+    nameProperty: ['TopicName'],
+    ref: 'arn',
+    arn: 'arn:{P}:sns:{R}:{A}:{name}',
+    attributes: { TopicArn: 'arn:{P}:sns:{R}:{A}:{name}', TopicName: '{name}' },
+  },
+  'AWS::IAM::Role': {
+    nameProperty: ['RoleName'],
+    ref: 'name',
+    arn: 'arn:{P}:iam::{A}:role/{name}',
+    attributes: { RoleId: 'AROA{id}' },
+  },
+  'AWS::IAM::User': {
+    nameProperty: ['UserName'],
+    ref: 'name',
+    arn: 'arn:{P}:iam::{A}:user/{name}',
+  },
+  'AWS::IAM::Group': {
+    nameProperty: ['GroupName'],
+    ref: 'name',
+    arn: 'arn:{P}:iam::{A}:group/{name}',
+  },
+  'AWS::IAM::ManagedPolicy': {
+    nameProperty: ['ManagedPolicyName'],
+    ref: 'arn',
+    arn: 'arn:{P}:iam::{A}:policy/{name}',
+    attributes: { PolicyArn: 'arn:{P}:iam::{A}:policy/{name}' },
+  },
+  'AWS::IAM::InstanceProfile': {
+    nameProperty: ['InstanceProfileName'],
+    ref: 'name',
+    arn: 'arn:{P}:iam::{A}:instance-profile/{name}',
+  },
+  'AWS::Lambda::Function': {
+    nameProperty: ['FunctionName'],
+    ref: 'name',
+    arn: 'arn:{P}:lambda:{R}:{A}:function:{name}',
+  },
+  'AWS::Lambda::LayerVersion': {
+    nameProperty: ['LayerName'],
+    ref: 'arn',
+    arn: 'arn:{P}:lambda:{R}:{A}:layer:{name}:1',
+  },
+  'AWS::KMS::Key': {
+    ref: 'name',
+    arn: 'arn:{P}:kms:{R}:{A}:key/{name}',
+    generatedId: '{uuid}',
+    attributes: { KeyId: '{name}' },
+  },
+  'AWS::KMS::Alias': {
+    nameProperty: ['AliasName'],
+    ref: 'name',
+    arn: 'arn:{P}:kms:{R}:{A}:{name}',
+  },
+  'AWS::DynamoDB::Table': {
+    nameProperty: ['TableName'],
+    ref: 'name',
+    arn: 'arn:{P}:dynamodb:{R}:{A}:table/{name}',
+    attributes: {
+      StreamArn: 'arn:{P}:dynamodb:{R}:{A}:table/{name}/stream/2020-01-01T00:00:00.000',
+    },
+  },
+  'AWS::DynamoDB::GlobalTable': {
+    nameProperty: ['TableName'],
+    ref: 'name',
+    arn: 'arn:{P}:dynamodb:{R}:{A}:table/{name}',
+    attributes: {
+      StreamArn: 'arn:{P}:dynamodb:{R}:{A}:table/{name}/stream/2020-01-01T00:00:00.000',
+    },
+  },
+  'AWS::Logs::LogGroup': {
+    nameProperty: ['LogGroupName'],
+    ref: 'name',
+    arn: 'arn:{P}:logs:{R}:{A}:log-group:{name}:*',
+  },
+  'AWS::SecretsManager::Secret': {
+    nameProperty: ['Name'],
+    ref: 'arn',
+    arn: 'arn:{P}:secretsmanager:{R}:{A}:secret:{name}-AbCdEf',
+    attributes: { Id: 'arn:{P}:secretsmanager:{R}:{A}:secret:{name}-AbCdEf' },
+  },
+  'AWS::Kinesis::Stream': {
+    nameProperty: ['Name'],
+    ref: 'name',
+    arn: 'arn:{P}:kinesis:{R}:{A}:stream/{name}',
+  },
+  'AWS::Events::EventBus': {
+    nameProperty: ['Name'],
+    ref: 'name',
+    arn: 'arn:{P}:events:{R}:{A}:event-bus/{name}',
+  },
+  'AWS::Events::Rule': {
+    nameProperty: ['Name'],
+    ref: 'name',
+    arn: 'arn:{P}:events:{R}:{A}:rule/{name}',
+  },
+  'AWS::StepFunctions::StateMachine': {
+    nameProperty: ['StateMachineName'],
+    ref: 'arn',
+    arn: 'arn:{P}:states:{R}:{A}:stateMachine:{name}',
+  },
+  'AWS::ECR::Repository': {
+    nameProperty: ['RepositoryName'],
+    ref: 'name',
+    arn: 'arn:{P}:ecr:{R}:{A}:repository/{name}',
+    lowerCase: true,
+    attributes: { RepositoryUri: '{A}.dkr.ecr.{R}.amazonaws.com/{name}' },
+  },
+  'AWS::EFS::FileSystem': {
+    ref: 'name',
+    arn: 'arn:{P}:elasticfilesystem:{R}:{A}:file-system/{name}',
+    generatedId: 'fs-{hex}',
+    attributes: { FileSystemId: '{name}' },
+  },
+  'AWS::OpenSearchService::Domain': {
+    nameProperty: ['DomainName'],
+    ref: 'name',
+    arn: 'arn:{P}:es:{R}:{A}:domain/{name}',
+    lowerCase: true,
+    attributes: { DomainArn: 'arn:{P}:es:{R}:{A}:domain/{name}' },
+  },
+  'AWS::Elasticsearch::Domain': {
+    nameProperty: ['DomainName'],
+    ref: 'name',
+    arn: 'arn:{P}:es:{R}:{A}:domain/{name}',
+    lowerCase: true,
+    attributes: { DomainArn: 'arn:{P}:es:{R}:{A}:domain/{name}' },
+  },
+  'AWS::Backup::BackupVault': {
+    nameProperty: ['BackupVaultName'],
+    ref: 'name',
+    arn: 'arn:{P}:backup:{R}:{A}:backup-vault:{name}',
+    attributes: { BackupVaultArn: 'arn:{P}:backup:{R}:{A}:backup-vault:{name}' },
+  },
+  'AWS::CodeArtifact::Domain': {
+    nameProperty: ['DomainName'],
+    ref: 'arn',
+    arn: 'arn:{P}:codeartifact:{R}:{A}:domain/{name}',
+    lowerCase: true,
+    attributes: { Name: '{name}' },
+  },
+  'AWS::CloudTrail::Trail': {
+    nameProperty: ['TrailName'],
+    ref: 'name',
+    arn: 'arn:{P}:cloudtrail:{R}:{A}:trail/{name}',
+  },
+  'AWS::ApiGateway::RestApi': {
+    ref: 'name',
+    arn: 'arn:{P}:apigateway:{R}::/restapis/{name}',
+    generatedId: '{hex}',
+    attributes: { RootResourceId: '{id}' },
+  },
+  'AWS::Glue::Database': {
+    nameProperty: ['DatabaseInput', 'Name'],
+    ref: 'name',
+    arn: 'arn:{P}:glue:{R}:{A}:database/{name}',
+    lowerCase: true,
+  },
+  'AWS::Athena::WorkGroup': {
+    nameProperty: ['Name'],
+    ref: 'name',
+    arn: 'arn:{P}:athena:{R}:{A}:workgroup/{name}',
+  },
+  'AWS::RDS::DBInstance': {
+    nameProperty: ['DBInstanceIdentifier'],
+    ref: 'name',
+    arn: 'arn:{P}:rds:{R}:{A}:db:{name}',
+    lowerCase: true,
+  },
+  'AWS::RDS::DBCluster': {
+    nameProperty: ['DBClusterIdentifier'],
+    ref: 'name',
+    arn: 'arn:{P}:rds:{R}:{A}:cluster:{name}',
+    lowerCase: true,
+  },
+  'AWS::Redshift::Cluster': {
+    nameProperty: ['ClusterIdentifier'],
+    ref: 'name',
+    arn: 'arn:{P}:redshift:{R}:{A}:cluster:{name}',
+    lowerCase: true,
+  },
+  'AWS::SageMaker::ModelPackageGroup': {
+    nameProperty: ['ModelPackageGroupName'],
+    ref: 'name',
+    arn: 'arn:{P}:sagemaker:{R}:{A}:model-package-group/{name}',
+    attributes: { ModelPackageGroupArn: 'arn:{P}:sagemaker:{R}:{A}:model-package-group/{name}' },
+  },
+};
+
+/** Where the stack would be deployed: the pseudo parameters. */
+export interface AwsScope {
+  partition: string;
+  region: string;
+  accountId: string;
+}
+
+function fill(pattern: string, name: string, logicalId: string, env: AwsScope): string {
+  const hex = createHash('sha256').update(logicalId).digest('hex');
+  return pattern
+    .replaceAll('{P}', env.partition)
+    .replaceAll('{R}', env.region)
+    .replaceAll('{A}', env.accountId)
+    .replaceAll(
+      '{uuid}',
+      `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`,
+    )
+    .replaceAll('{hex}', hex.slice(0, 10))
+    .replaceAll('{id}', hex.slice(0, 17).toUpperCase())
+    .replaceAll('{name}', name);
+}
+
+export function nameProperty(type: string): string[] | undefined {
+  return SHAPES[type]?.nameProperty;
+}
+
+/** The physical name (or id) AWS would generate when the template sets none. */
+export function generatedName(type: string, logicalId: string, env: AwsScope): string {
+  const shape = SHAPES[type];
+  if (shape?.generatedId) return fill(shape.generatedId, '', logicalId, env);
+  return shape?.lowerCase ? logicalId.toLowerCase() : logicalId;
+}
+
+/** What `Ref` returns for a resource with this physical name. */
+export function refValue(type: string, name: string, logicalId: string, env: AwsScope): string {
+  const shape = SHAPES[type];
+  if (!shape || shape.ref === 'name') return name;
+  return fill(shape.ref === 'arn' ? shape.arn : shape.ref, name, logicalId, env);
+}
+
+/**
+ * What `Fn::GetAtt` returns, or undefined for an attribute we cannot synthesise. Types we do not
+ * know get an ARN in the usual `service:region:account:type/name` form.
+ */
+export function attributeValue(
+  type: string,
+  attribute: string,
+  name: string,
+  logicalId: string,
+  env: AwsScope,
+): string | undefined {
+  const shape = SHAPES[type];
+  const pattern =
+    shape?.attributes?.[attribute] ??
+    (attribute === 'Arn' ? shape?.arn : undefined) ??
+    (attribute === 'Arn' || attribute.endsWith('Arn') ? genericArn(type) : undefined) ??
+    (attribute === 'Name' || attribute.endsWith('Name') ? '{name}' : undefined);
+  return pattern === undefined ? undefined : fill(pattern, name, logicalId, env);
+}
+
+function genericArn(type: string): string {
+  const [, service = 'unknown', kind = 'resource'] = type.split('::');
+  return `arn:{P}:${service.toLowerCase()}:{R}:{A}:${kind.toLowerCase()}/{name}`;
+}
