@@ -144,7 +144,8 @@ export async function validate(settings: Settings, deps: ValidateDeps): Promise<
     }
     findings.sort(compareFindings);
     const notices = [
-      ...(settings.policies.autoReason && settings.policies.validation !== 'off'
+      // The offline fallback only matters to a run that has policies to check.
+      ...(settings.policies.autoReason && policyOutcome.policies.length > 0
         ? [settings.policies.autoReason]
         : []),
       ...policyOutcome.notices,

@@ -33,7 +33,7 @@ export interface MapNode extends BaseNode {
   entries: MapEntry[];
 }
 
-/** Short-form tags such as `!Ref X` become the long form `{Ref: X}` positioned at the tag. */
+/** Short-form tags such as `!Ref X` become the long form `{Ref: X}` positioned at the tagged value. */
 export type TemplateNode = ScalarNode | SeqNode | MapNode;
 
 export function isMap(node: TemplateNode | undefined): node is MapNode {
