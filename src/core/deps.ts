@@ -1,9 +1,11 @@
 import os from 'node:os';
+import { realAwsClients } from '../deploy/aws.js';
+import { realPoller } from '../deploy/wait.js';
 import { cfnLintVersion } from '../lint/cfnlint.js';
 import { locateCfnLint, type FolderCache } from '../lint/install.js';
 import type { Logger } from './logger.js';
 import type { Settings } from './settings.js';
-import type { ValidateDeps } from './validate.js';
+import type { RunDeps } from './run.js';
 import { TOOL_VERSION } from './version.js';
 
 export interface EdgeOptions {
@@ -15,7 +17,7 @@ export interface EdgeOptions {
 }
 
 /** The real edges: processes, the file system, AWS. The action and the CLI both start here. */
-export function realDeps(settings: Settings, options: EdgeOptions): ValidateDeps {
+export function realDeps(settings: Settings, options: EdgeOptions): RunDeps {
   return {
     log: options.log,
     env: options.env,
@@ -30,5 +32,7 @@ export function realDeps(settings: Settings, options: EdgeOptions): ValidateDeps
         ...(options.cache ? { cache: options.cache } : {}),
       }),
     cfnLintVersion: (executable) => cfnLintVersion(executable, options.env),
+    aws: realAwsClients(settings.aws.endpointUrl ? { endpointUrl: settings.aws.endpointUrl } : {}),
+    poller: realPoller,
   };
 }

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { loadEnvironment, type Environment } from '../discover/environment.js';
 import { findTemplates, type TemplateSource } from '../discover/find.js';
 import { loadTemplate } from '../discover/load.js';
+import { statefulPolicyFindings } from '../deploy/guard.js';
 import { lintTemplates, type LintTarget } from '../lint/cfnlint.js';
 import { parseTemplate, type ParsedTemplate } from '../parse/template.js';
 import {
@@ -134,7 +135,7 @@ export async function validate(settings: Settings, deps: ValidateDeps): Promise<
         ? deps.checkPolicies(templates, environment)
         : Promise.resolve<PolicyOutcome>({ policies: [], findings: [], notices: [] }),
     ]);
-    findings.push(...lintFindings, ...policyOutcome.findings);
+    findings.push(...lintFindings, ...policyOutcome.findings, ...statefulPolicyFindings(templates));
     findings.sort(compareFindings);
     const notices = [
       ...(settings.policies.autoReason && settings.policies.validation !== 'off'

@@ -7,7 +7,8 @@ import { describeError } from '../core/errors.js';
 import { withoutWorkflowCommands } from '../core/escape.js';
 import type { Logger } from '../core/logger.js';
 import { readSettings } from '../core/settings.js';
-import { validate } from '../core/validate.js';
+import { deployFailed, run, stackOutputs } from '../core/run.js';
+import { renderPlanMarkdown } from '../deploy/preview-markdown.js';
 import type { FolderCache } from '../lint/install.js';
 import { formatJson } from '../report/json.js';
 import { formatText } from '../report/text.js';
@@ -39,7 +40,7 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<v
       workspace: env.GITHUB_WORKSPACE ?? process.cwd(),
       ...(env.GITHUB_EVENT_NAME ? { eventName: env.GITHUB_EVENT_NAME } : {}),
     });
-    const { report } = await validate(
+    const { report, changeSets } = await run(
       settings,
       realDeps(settings, {
         log: actionLogger,
@@ -48,6 +49,8 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<v
       }),
     );
     core.info(withoutWorkflowCommands(formatText(report)));
+    if (report.plan)
+      core.info(withoutWorkflowCommands(renderPlanMarkdown(report.plan, report.deployments)));
     for (const notice of report.notices) core.notice(notice);
 
     const reportFile = path.join(env.RUNNER_TEMP ?? os.tmpdir(), 'iac-action-report.json');
@@ -56,7 +59,10 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<v
     core.setOutput('warnings', report.summary.warning);
     core.setOutput('blocking', report.summary.blocking);
     core.setOutput('report-json', reportFile);
-    if (report.summary.blocking) {
+    core.setOutput('change-sets', JSON.stringify(changeSets));
+    for (const output of stackOutputs(report)) core.setOutput(output.name, output.value);
+    if (deployFailed(report)) core.setFailed('A stack did not deploy; see the log above.');
+    else if (report.summary.blocking) {
       core.setFailed(
         `${report.summary.blockingCount} finding${report.summary.blockingCount === 1 ? '' : 's'} at or above fail-on "${report.summary.failOn}".`,
       );

@@ -1,20 +1,30 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
+import type { Report } from '../core/findings.js';
 import { realDeps } from '../core/deps.js';
 import { describeError, UserError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { INPUT_DEFAULTS, readSettings, type InputName } from '../core/settings.js';
-import { validate } from '../core/validate.js';
+import { deployFailed, run } from '../core/run.js';
+import { escapeMarkdown, renderPlanMarkdown } from '../deploy/preview-markdown.js';
 import { TOOL_VERSION } from '../core/version.js';
 import { formatJson } from '../report/json.js';
 import { formatText } from '../report/text.js';
 
-const USAGE = `Usage: iac-action validate [paths...] [options]
+const USAGE = `Usage: iac-action validate|plan|deploy|execute [paths...] [options]
 
-Lint CloudFormation templates with cfn-lint and check their IAM policies.
+validate  lint CloudFormation templates with cfn-lint and check their IAM policies
+plan      validate, then preview a change set per stack of the stack manifest
+deploy    validate, plan and execute the change sets in dependency order
+execute   run the change sets a plan kept (--change-set-name NAME)
 Paths are files, folders, globs or cdk.out folders (default: templates/).
 
 Options:
   --format text|json      output format (default text)
+  --markdown FILE         also write the report and change-set preview as markdown
+  --stacks-file FILE      stack manifest for plan/deploy (default iac-stacks.yaml)
+  --endpoint-url URL      send AWS calls to this endpoint (e.g. a local moto server)
   --environment NAME      environment file: environments/NAME.yaml, or a path
   --fail-on LEVEL         error | warning | none (default error)
   --<input> VALUE         any action input, e.g. --cfn-lint-args "--include-checks I"
@@ -24,6 +34,7 @@ Options:
 Exit status: 0 nothing blocks, 1 findings block, 2 bad input or a tool failure.`;
 
 const FORMATS = ['text', 'json'] as const;
+const COMMANDS = ['validate', 'plan', 'deploy', 'execute'] as const;
 
 /** Run the CLI; returns the exit status. Output goes through the given writers so tests can read it. */
 export async function main(
@@ -33,6 +44,7 @@ export async function main(
   try {
     const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = {
       format: { type: 'string' },
+      markdown: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'v' },
     };
@@ -53,7 +65,7 @@ export async function main(
       return 0;
     }
     const [command, ...paths] = positionals;
-    if (command !== 'validate') {
+    if (!command || !(COMMANDS as readonly string[]).includes(command)) {
       throw new UserError(command ? `Unknown command "${command}".` : 'No command given.', USAGE);
     }
     const format = (values.format as string | undefined) ?? 'text';
@@ -62,22 +74,49 @@ export async function main(
     }
     const read = (name: InputName): string | undefined => {
       if (name === 'templates' && paths.length) return paths.join('\n');
-      if (name === 'mode') return 'validate';
+      if (name === 'mode') return command;
       const value = values[name];
       return typeof value === 'string' ? value : undefined;
     };
     const settings = readSettings(read, { env: io.env, workspace: io.cwd });
     const log: Logger = {
-      info: () => {},
+      info: command === 'validate' ? () => {} : (m) => io.err(m),
       debug: () => {},
       warning: (m) => io.err(`warning: ${m}`),
       notice: (m) => io.err(`notice: ${m}`),
     };
-    const { report } = await validate(settings, realDeps(settings, { log, env: io.env }));
-    io.out(format === 'json' ? formatJson(report).trimEnd() : formatText(report));
-    return report.summary.blocking ? 1 : 0;
+    const { report } = await run(settings, realDeps(settings, { log, env: io.env }));
+    const preview = report.plan ? renderPlanMarkdown(report.plan, report.deployments) : '';
+    io.out(
+      format === 'json'
+        ? formatJson(report).trimEnd()
+        : [formatText(report), preview].filter(Boolean).join('\n\n'),
+    );
+    if (typeof values.markdown === 'string') {
+      const file = path.resolve(io.cwd, values.markdown);
+      await fs.mkdir(path.dirname(file), { recursive: true });
+      await fs.writeFile(file, markdownReport(report, preview));
+    }
+    return report.summary.blocking || deployFailed(report) ? 1 : 0;
   } catch (error) {
     io.err(`iac-action: ${describeError(error)}`);
     return 2;
   }
+}
+
+/** A small markdown report until the reporting stage's comment renderer takes over. */
+function markdownReport(report: Report, preview: string): string {
+  const s = report.summary;
+  const lines = [
+    `# iac-action: ${s.blocking || deployFailed(report) ? 'failed' : 'passed'}`,
+    '',
+    `${s.error} errors, ${s.warning} warnings, ${s.info} info in ${report.templates.length} templates.`,
+    '',
+    ...report.findings.map(
+      (f) =>
+        `- \`${escapeMarkdown(f.file)}:${f.line}\` ${f.severity} ${f.ruleId}: ${escapeMarkdown(f.message)}`,
+    ),
+    ...report.notices.map((n) => `> ${escapeMarkdown(n)}`),
+  ];
+  return `${[...lines, '', preview].join('\n').trimEnd()}\n`;
 }
