@@ -1,11 +1,11 @@
-"""Run moto's server with two gaps in its change sets closed, so it behaves like CloudFormation:
+"""Run moto's server with two change-set gaps closed, so it behaves like CloudFormation:
 1. moto 5.2.1 does not refresh a stack's Outputs after ExecuteChangeSet (CreateStack has them);
 2. a CREATE change set for a stack in REVIEW_IN_PROGRESS makes a second stack of the same name
    instead of reusing it (CloudFormation reuses it).
 Everything else is moto as released. Usage: python3 scripts/moto_server.py -H HOST -p PORT
 """
+import moto.server
 from moto.cloudformation.models import ChangeSet, CloudFormationBackend
-from moto.server import main
 
 _apply = ChangeSet.apply
 
@@ -36,4 +36,4 @@ def _create_change_set_reusing_review(self, stack_name, change_set_name, templat
 CloudFormationBackend.create_change_set = _create_change_set_reusing_review
 
 if __name__ == "__main__":
-    main()
+    moto.server.main()

@@ -43,16 +43,17 @@ export async function describeStack(
   }
 }
 
+/** Returns the change set's ARN: later calls use it, so same-named sets of other stacks never match. */
 export async function createChangeSet(
   client: CloudFormationClient,
   request: ChangeSetRequest,
-): Promise<void> {
+): Promise<string> {
   const sdk = await cloudFormationSdk();
   const parameters: Parameter[] = Object.entries(request.parameters).map(([key, value]) => ({
     ParameterKey: key,
     ParameterValue: value,
   }));
-  await client.send(
+  const answer = await client.send(
     new sdk.CreateChangeSetCommand({
       StackName: request.stackName,
       ChangeSetName: request.changeSetName,
@@ -68,6 +69,28 @@ export async function createChangeSet(
       Description: 'Created by iac-action',
     }),
   );
+  return answer.Id ?? request.changeSetName;
+}
+
+/** The ARN of a stack's change set by name (mode execute), or undefined when there is none. */
+export async function findChangeSet(
+  client: CloudFormationClient,
+  stackName: string,
+  changeSetName: string,
+): Promise<string | undefined> {
+  const sdk = await cloudFormationSdk();
+  let token: string | undefined;
+  do {
+    const page = await client.send(
+      new sdk.ListChangeSetsCommand({ StackName: stackName, NextToken: token }),
+    );
+    const found = page.Summaries?.find(
+      (s) => s.ChangeSetName === changeSetName && s.StackName === stackName,
+    );
+    if (found) return found.ChangeSetId ?? changeSetName;
+    token = page.NextToken;
+  } while (token);
+  return undefined;
 }
 
 /**

@@ -12,6 +12,7 @@ import {
   createChangeSet,
   deleteChangeSet,
   describeStack,
+  findChangeSet,
   type ChangeSetOutcome,
 } from './changeset.js';
 import { EventStream, firstFailure, formatEvent, isMissingStack } from './events.js';
@@ -98,30 +99,28 @@ export async function processStack(
   const template = ctx.templateFor(stack);
   let existing: Stack | undefined;
   let emptyUpFront = false;
+  let changeSet: string;
   if (mode === 'execute') {
     existing = await describeStack(client, stack.stackName);
     plan.changeSetName = ctx.changeSetName;
-    if (!existing) {
+    const found = existing && (await findChangeSet(client, stack.stackName, ctx.changeSetName));
+    if (!found) {
       return fail(
-        `Stack does not exist, so it has no change set ${ctx.changeSetName}; run mode plan with keep-change-sets: true first.`,
+        `Stack ${existing ? 'has' : 'does not exist, so it has'} no change set ${ctx.changeSetName}; run mode plan with keep-change-sets: true first, and pass the name from its output change-sets.`,
       );
     }
+    changeSet = found;
   } else {
     const started = await startChangeSet(stack, ctx, mode, client, deadline, plan, template);
     if ('failed' in started) return fail(started.failed);
     existing = started.existing;
+    changeSet = started.changeSet;
     if (started.empty) emptyUpFront = true;
   }
   let outcome: ChangeSetOutcome = { status: 'empty' };
   try {
     if (!emptyUpFront)
-      outcome = await awaitChangeSet(
-        client,
-        stack.stackName,
-        ctx.changeSetName,
-        ctx.poller,
-        deadline,
-      );
+      outcome = await awaitChangeSet(client, stack.stackName, changeSet, ctx.poller, deadline);
   } catch (error) {
     if (error instanceof DeadlineError) return fail(error.message, 'timed-out');
     return fail(`Could not read change set ${ctx.changeSetName}: ${messageOf(error)}`);
@@ -129,7 +128,7 @@ export async function processStack(
   const cleanUp = async () => {
     // A reviewed change set run by mode execute stays, so a blocked one can be run once allowed.
     if (mode === 'execute' || (mode === 'plan' && ctx.keepChangeSets)) return;
-    await deleteChangeSet(client, stack.stackName, ctx.changeSetName).catch((error: unknown) =>
+    await deleteChangeSet(client, stack.stackName, changeSet).catch((error: unknown) =>
       ctx.log.warning(
         `${stack.stackName}: could not delete change set ${ctx.changeSetName}: ${messageOf(error)}`,
       ),
@@ -179,6 +178,7 @@ export async function processStack(
     deployment: await executeChangeSet(
       client,
       stack,
+      changeSet,
       ctx,
       !existing || existing.StackStatus === 'REVIEW_IN_PROGRESS',
       deadline,
@@ -191,6 +191,7 @@ export async function processStack(
 export async function executeChangeSet(
   client: CloudFormationClient,
   stack: StackSpec,
+  changeSet: string,
   ctx: StackContext,
   created: boolean,
   deadline: number,
@@ -210,7 +211,7 @@ export async function executeChangeSet(
     await client.send(
       new sdk.ExecuteChangeSetCommand({
         StackName: stack.stackName,
-        ChangeSetName: ctx.changeSetName,
+        ChangeSetName: changeSet,
         DisableRollback: stack.disableRollback,
       }),
     );
@@ -363,7 +364,8 @@ export function messageOf(error: unknown): string {
   return error instanceof Error ? error.message.replace(/\s+/g, ' ').trim() : String(error);
 }
 
-type Started = { existing: Stack | undefined; empty: boolean } | { failed: string };
+type Started =
+  { existing: Stack | undefined; changeSet: string; empty: boolean } | { failed: string };
 const failed = (message: string): Started => ({ failed: message });
 
 /**
@@ -438,8 +440,9 @@ async function startChangeSet(
     plan.message = `Placeholders stand in for outputs of stacks not deployed yet: ${placeholders.join('; ')}.`;
   }
 
+  let changeSet = ctx.changeSetName;
   try {
-    await createChangeSet(client, {
+    changeSet = await createChangeSet(client, {
       stackName: stack.stackName,
       changeSetName: ctx.changeSetName,
       type,
@@ -452,8 +455,8 @@ async function startChangeSet(
   } catch (error) {
     if (error instanceof UserError) throw error;
     // CloudFormation sometimes refuses an empty change set up front instead of failing it.
-    if (NO_CHANGES.test(messageOf(error))) return { existing, empty: true };
+    if (NO_CHANGES.test(messageOf(error))) return { existing, changeSet, empty: true };
     return failed(`Could not create the change set: ${messageOf(error)}`);
   }
-  return { existing, empty: false };
+  return { existing, changeSet, empty: false };
 }

@@ -144,7 +144,7 @@ describe('deploy against moto', () => {
       moto,
     );
     expect(missing.deployments![0]!.status).toBe('failed');
-    expect(missing.findings[0]!.message).toMatch(/Could not read change set nope/);
+    expect(missing.findings[0]!.message).toMatch(/has no change set nope/);
   });
 
   it('reports a failed stack with the reason and skips the stacks that depend on it', async () => {
@@ -211,6 +211,19 @@ Outputs:
       status: 'succeeded',
       outputs: { TopicName: 'wired-queue-topic' },
     });
+  });
+
+  it('plans independent stacks in parallel, each reading its own same-named change set', async () => {
+    const queue = 'Resources:\n  Q:\n    Type: AWS::SQS::Queue\n';
+    const topic = 'Resources:\n  T:\n    Type: AWS::SNS::Topic\n';
+    const dir = await workspace({
+      'iac-stacks.yaml': 'stacks:\n  q: { template: q.yaml }\n  t: { template: t.yaml }\n',
+      'q.yaml': queue,
+      't.yaml': topic,
+    });
+    const plan = await runStage(dir, { mode: 'plan' }, moto);
+    expect(plan.plan.map((p) => p.changes.map((c) => c.logicalId))).toEqual([['Q'], ['T']]);
+    expect(plan.plan[0]!.changeSetName).toBe(plan.plan[1]!.changeSetName);
   });
 
   it('uploads a template over 51,200 bytes to the artifact bucket and deploys it from there', async () => {
