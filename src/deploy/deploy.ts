@@ -1,9 +1,14 @@
 import { createHash } from 'node:crypto';
 import type { CloudFormationClient, Stack } from '@aws-sdk/client-cloudformation';
 import { UserError } from '../core/errors.js';
-import type { DeploymentEntry, Finding, StackPlanEntry } from '../core/findings.js';
+import type {
+  DeploymentEntry,
+  Finding,
+  ResourceChangeEntry,
+  StackPlanEntry,
+} from '../core/findings.js';
 import type { Logger } from '../core/logger.js';
-import { child, isMap } from '../parse/nodes.js';
+import { child, isMap, isScalar } from '../parse/nodes.js';
 import type { ParsedTemplate } from '../parse/template.js';
 import { cloudFormationSdk, s3Sdk, type AwsClients } from './aws.js';
 import {
@@ -16,7 +21,7 @@ import {
   type ChangeSetOutcome,
 } from './changeset.js';
 import { EventStream, firstFailure, formatEvent, isMissingStack } from './events.js';
-import { guardPlan } from './guard.js';
+import { guardPlan, STATEFUL_TYPES } from './guard.js';
 import { stackParameters, type StackSpec } from './manifest.js';
 import { previewChanges } from './preview.js';
 import { DeadlineError, pollUntil, type Poller } from './wait.js';
@@ -113,6 +118,10 @@ export async function processStack(
   } else {
     const started = await startChangeSet(stack, ctx, mode, client, deadline, plan, template);
     if ('failed' in started) return fail(started.failed);
+    if ('recreated' in started) {
+      plan.changes = started.recreated;
+      return { plan, findings: [] };
+    }
     existing = started.existing;
     changeSet = started.changeSet;
     if (started.empty) emptyUpFront = true;
@@ -299,6 +308,24 @@ async function deleteStack(
   });
 }
 
+/** Every resource of the template as an addition: what recreating a stack will do. */
+function creationPreview(template: ParsedTemplate): ResourceChangeEntry[] {
+  const resources = child(template.root, 'Resources');
+  if (!isMap(resources)) return [];
+  return resources.entries.map((resource) => {
+    const type = child(resource.value, 'Type');
+    const resourceType = isScalar(type) ? String(type.value) : 'unknown';
+    return {
+      logicalId: resource.key,
+      resourceType,
+      action: 'add',
+      replacementCauses: [],
+      stateful: STATEFUL_TYPES.has(resourceType),
+      blocked: false,
+    };
+  });
+}
+
 /** Termination protection is set as the manifest says, after the stack exists. */
 async function applyTerminationProtection(
   client: CloudFormationClient,
@@ -365,7 +392,9 @@ export function messageOf(error: unknown): string {
 }
 
 type Started =
-  { existing: Stack | undefined; changeSet: string; empty: boolean } | { failed: string };
+  | { existing: Stack | undefined; changeSet: string; empty: boolean }
+  | { failed: string }
+  | { recreated: ResourceChangeEntry[] };
 const failed = (message: string): Started => ({ failed: message });
 
 /**
@@ -401,7 +430,9 @@ async function startChangeSet(
         return failed(
           `${plan.message} Input recreate-failed-stacks is false, so deploy will refuse.`,
         );
-      existing = undefined; // preview the creation it will become
+      // No change set can be made on such a stack: preview the creation it will become.
+      plan.changeSetType = 'CREATE';
+      return { recreated: creationPreview(template) };
     } else {
       if (!ctx.recreateFailedStacks) {
         return failed(

@@ -19,8 +19,6 @@ import { resolveStacks, type Manifest, type StackSpec } from './manifest.js';
 import type { Poller } from './wait.js';
 
 export { loadManifest } from './manifest.js';
-export { realAwsClients } from './aws.js';
-export { realPoller } from './wait.js';
 
 /** The edges of the plan and deploy stage. */
 export interface DeployDeps {

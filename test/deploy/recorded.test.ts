@@ -288,6 +288,15 @@ describe('deploy outcomes on recorded responses', () => {
     cfn.on(UpdateTerminationProtectionCommand).resolves({});
     const dir = await workspace(files);
 
+    const planned = await runStage(dir, { mode: 'plan' }, aws);
+    expect(planned.plan[0]).toMatchObject({ status: 'changes', changeSetType: 'CREATE' });
+    expect(planned.plan[0]!.message).toMatch(/deletes it and creates it again/);
+    expect(planned.plan[0]!.changes.map((c) => [c.logicalId, c.action])).toEqual([
+      ['Database', 'add'],
+      ['Archive', 'add'],
+    ]);
+    expect(cfn.commandCalls(CreateChangeSetCommand)).toHaveLength(0);
+
     const refused = await runStage(dir, { mode: 'deploy', 'recreate-failed-stacks': 'false' }, aws);
     expect(refused.deployments![0]!.status).toBe('failed');
     expect(refused.deployments![0]!.message).toMatch(/recreate-failed-stacks is false/);
