@@ -1,10 +1,12 @@
 import os from 'node:os';
+import { realAwsClients } from '../deploy/aws.js';
+import { realPoller } from '../deploy/wait.js';
 import { cfnLintVersion } from '../lint/version.js';
 import { locateCfnLint, type FolderCache } from '../lint/install.js';
 import { createPolicyChecker } from '../policies/index.js';
 import type { Logger } from './logger.js';
 import type { Settings } from './settings.js';
-import type { ValidateDeps } from './validate.js';
+import type { RunDeps } from './run.js';
 import { TOOL_VERSION } from './version.js';
 
 export interface EdgeOptions {
@@ -16,7 +18,7 @@ export interface EdgeOptions {
 }
 
 /** The real edges: processes, the file system, AWS. The action and the CLI both start here. */
-export function realDeps(settings: Settings, options: EdgeOptions): ValidateDeps {
+export function realDeps(settings: Settings, options: EdgeOptions): RunDeps {
   return {
     log: options.log,
     env: options.env,
@@ -32,5 +34,7 @@ export function realDeps(settings: Settings, options: EdgeOptions): ValidateDeps
       }),
     cfnLintVersion: (executable) => cfnLintVersion(executable, options.env),
     checkPolicies: createPolicyChecker({ settings, log: options.log }),
+    aws: realAwsClients(settings.aws.endpointUrl ? { endpointUrl: settings.aws.endpointUrl } : {}),
+    poller: realPoller,
   };
 }

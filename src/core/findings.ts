@@ -4,7 +4,13 @@ export type Severity = 'error' | 'warning' | 'info';
 export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info'];
 
 export type FindingSource =
-  'parser' | 'discovery' | 'cfn-lint' | 'access-analyzer' | 'policy-check' | 'change-set';
+  | 'parser'
+  | 'discovery'
+  | 'cfn-lint'
+  | 'access-analyzer'
+  | 'policy-check'
+  | 'change-set'
+  | 'stateful';
 
 export type FailOn = 'error' | 'warning' | 'none';
 

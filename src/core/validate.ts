@@ -5,6 +5,7 @@ import { loadEnvironment, type Environment } from '../discover/environment.js';
 import { findTemplates, type TemplateSource } from '../discover/find.js';
 import type { LineMapping } from '../discover/linemap.js';
 import { loadTemplate } from '../discover/load.js';
+import { statefulPolicyFindings } from '../deploy/guard.js';
 import { lintTemplates, type LintTarget } from '../lint/cfnlint.js';
 import { parseTemplate, type ParsedTemplate } from '../parse/template.js';
 import {
@@ -137,7 +138,7 @@ export async function validate(settings: Settings, deps: ValidateDeps): Promise<
         ? deps.checkPolicies(templates, environment)
         : Promise.resolve<PolicyOutcome>({ policies: [], findings: [], notices: [] }),
     ]);
-    findings.push(...lintFindings, ...policyOutcome.findings);
+    findings.push(...lintFindings, ...policyOutcome.findings, ...statefulPolicyFindings(templates));
     for (const finding of findings) {
       const lines = lineMaps.get(finding.file);
       if (lines) toSourceLines(finding, lines);

@@ -7,11 +7,11 @@ import { describeError } from '../core/errors.js';
 import { withoutWorkflowCommands } from '../core/escape.js';
 import type { Logger } from '../core/logger.js';
 import { readSettings } from '../core/settings.js';
-import { validate } from '../core/validate.js';
+import { deployFailed, run, stackOutputs } from '../core/run.js';
 import type { FolderCache } from '../lint/install.js';
 import { formatJson } from '../report/json.js';
 import { actionPublishDeps, publish } from '../report/publish.js';
-import { formatText } from '../report/text.js';
+import { formatPlanText, formatText } from '../report/text.js';
 
 const actionLogger: Logger = {
   info: (m) => core.info(m),
@@ -40,7 +40,7 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<v
       workspace: env.GITHUB_WORKSPACE ?? process.cwd(),
       ...(env.GITHUB_EVENT_NAME ? { eventName: env.GITHUB_EVENT_NAME } : {}),
     });
-    const { report } = await validate(
+    const { report, changeSets } = await run(
       settings,
       realDeps(settings, {
         log: actionLogger,
@@ -49,6 +49,8 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<v
       }),
     );
     core.info(withoutWorkflowCommands(formatText(report)));
+    if (report.plan)
+      core.info(withoutWorkflowCommands(formatPlanText(report.plan, report.deployments)));
     for (const notice of report.notices) core.notice(notice);
 
     const reportFile = path.join(env.RUNNER_TEMP ?? os.tmpdir(), 'iac-action-report.json');
@@ -57,8 +59,11 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<v
     core.setOutput('warnings', report.summary.warning);
     core.setOutput('blocking', report.summary.blocking);
     core.setOutput('report-json', reportFile);
+    core.setOutput('change-sets', JSON.stringify(changeSets));
+    for (const output of stackOutputs(report)) core.setOutput(output.name, output.value);
     await publish(report, settings, actionPublishDeps(env, actionLogger));
-    if (report.summary.blocking) {
+    if (deployFailed(report)) core.setFailed('A stack did not deploy; see the log above.');
+    else if (report.summary.blocking) {
       core.setFailed(
         `${report.summary.blockingCount} finding${report.summary.blockingCount === 1 ? '' : 's'} at or above fail-on "${report.summary.failOn}".`,
       );

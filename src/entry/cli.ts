@@ -1,22 +1,34 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { realDeps } from '../core/deps.js';
 import { describeError, UserError } from '../core/errors.js';
 import type { Report } from '../core/findings.js';
 import type { Logger } from '../core/logger.js';
 import { INPUT_DEFAULTS, readSettings, type InputName } from '../core/settings.js';
-import { validate } from '../core/validate.js';
+import { deployFailed, run } from '../core/run.js';
 import { TOOL_VERSION } from '../core/version.js';
 import { formatJson } from '../report/json.js';
 import { formatSarif } from '../report/sarif.js';
-import { formatText } from '../report/text.js';
+import { commentTarget, renderComment } from '../report/comment.js';
+import { readRunContext } from '../report/run.js';
+import { renderSummary } from '../report/summary.js';
+import { formatPlanText, formatText } from '../report/text.js';
 
-const USAGE = `Usage: iac-action validate [paths...] [options]
+const USAGE = `Usage: iac-action validate|plan|deploy|execute [paths...] [options]
 
-Lint CloudFormation templates with cfn-lint and check their IAM policies.
+validate  lint CloudFormation templates with cfn-lint and check their IAM policies
+plan      validate, then preview a change set per stack of the stack manifest
+deploy    validate, plan and execute the change sets in dependency order
+execute   run the change sets a plan kept (--change-set-name NAME)
 Paths are files, folders, globs or cdk.out folders (default: templates/).
 
 Options:
   --format text|json|sarif  output format (default text); sarif is SARIF 2.1.0
+  --markdown FILE         also write the pull request comment the action would post
+  --summary FILE          also write the job summary the action would write
+  --stacks-file FILE      stack manifest for plan/deploy (default iac-stacks.yaml)
+  --endpoint-url URL      send AWS calls to this endpoint (e.g. a local moto server)
   --environment NAME      environment file: environments/NAME.yaml, or a path
   --fail-on LEVEL         error | warning | none (default error)
   --<input> VALUE         any action input, e.g. --cfn-lint-args "--include-checks I"
@@ -31,6 +43,7 @@ const FORMATTERS: Record<(typeof FORMATS)[number], (report: Report) => string> =
   json: (report) => formatJson(report).trimEnd(),
   sarif: (report) => formatSarif(report).trimEnd(),
 };
+const COMMANDS = ['validate', 'plan', 'deploy', 'execute'] as const;
 
 /** Run the CLI; returns the exit status. Output goes through the given writers so tests can read it. */
 export async function main(
@@ -40,6 +53,8 @@ export async function main(
   try {
     const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = {
       format: { type: 'string' },
+      markdown: { type: 'string' },
+      summary: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'v' },
     };
@@ -60,7 +75,7 @@ export async function main(
       return 0;
     }
     const [command, ...paths] = positionals;
-    if (command !== 'validate') {
+    if (!command || !(COMMANDS as readonly string[]).includes(command)) {
       throw new UserError(command ? `Unknown command "${command}".` : 'No command given.', USAGE);
     }
     const format = (values.format as string | undefined) ?? 'text';
@@ -69,20 +84,34 @@ export async function main(
     }
     const read = (name: InputName): string | undefined => {
       if (name === 'templates' && paths.length) return paths.join('\n');
-      if (name === 'mode') return 'validate';
+      if (name === 'mode') return command;
       const value = values[name];
       return typeof value === 'string' ? value : undefined;
     };
     const settings = readSettings(read, { env: io.env, workspace: io.cwd });
     const log: Logger = {
-      info: () => {},
+      info: command === 'validate' ? () => {} : (m) => io.err(m),
       debug: () => {},
       warning: (m) => io.err(`warning: ${m}`),
       notice: (m) => io.err(`notice: ${m}`),
     };
-    const { report } = await validate(settings, realDeps(settings, { log, env: io.env }));
-    io.out(FORMATTERS[format as (typeof FORMATS)[number]](report));
-    return report.summary.blocking ? 1 : 0;
+    const { report } = await run(settings, realDeps(settings, { log, env: io.env }));
+    const plan = report.plan ? formatPlanText(report.plan, report.deployments) : '';
+    const output = FORMATTERS[format as (typeof FORMATS)[number]](report);
+    io.out(format === 'text' && plan ? `${plan}\n\n${output}` : output);
+    const runContext = await readRunContext(io.env);
+    const write = async (option: unknown, text: string) => {
+      if (typeof option !== 'string') return;
+      const file = path.resolve(io.cwd, option);
+      await fs.mkdir(path.dirname(file), { recursive: true });
+      await fs.writeFile(file, text);
+    };
+    await write(
+      values.markdown,
+      renderComment(report, runContext, commentTarget(settings.report.commentId, runContext)),
+    );
+    await write(values.summary, renderSummary(report, runContext));
+    return report.summary.blocking || deployFailed(report) ? 1 : 0;
   } catch (error) {
     io.err(`iac-action: ${describeError(error)}`);
     return 2;

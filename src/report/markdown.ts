@@ -68,6 +68,7 @@ const SOURCE_LABEL: Record<FindingSource, string> = {
   'access-analyzer': 'IAM Access Analyzer',
   'policy-check': 'policy check',
   'change-set': 'change set',
+  stateful: 'stateful resources',
 };
 
 /** Render the report at the most detail that fits the limit. */

@@ -1,4 +1,10 @@
-import type { Counts, Report } from '../core/findings.js';
+import type {
+  Counts,
+  DeploymentEntry,
+  Report,
+  ResourceChangeEntry,
+  StackPlanEntry,
+} from '../core/findings.js';
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -29,5 +35,57 @@ export function formatText(report: Report): string {
   lines.push(
     `${countsLine(s)} in ${plural(report.templates.length, 'template')}${tools ? ` (${tools})` : ''}: ${verdict}.`,
   );
+  return lines.join('\n');
+}
+
+const SIGN: Record<ResourceChangeEntry['action'], string> = {
+  add: '+',
+  modify: '~',
+  replace: '-/+',
+  'may-replace': '~/+',
+  remove: '-',
+  import: '<-',
+  dynamic: '?',
+};
+
+/** The change-set preview for a terminal or the log, like a plan: one line per resource change. */
+export function formatPlanText(
+  plan: readonly StackPlanEntry[],
+  deployments: readonly DeploymentEntry[] = [],
+): string {
+  const lines: string[] = [];
+  for (const p of plan) {
+    const kind = p.changeSetType === 'CREATE' ? ', new stack' : '';
+    lines.push(
+      `stack ${p.stackName} (${p.region}${kind}): ${p.status === 'no-changes' ? 'no changes' : p.status === 'changes' ? `${p.changes.length} change${p.changes.length === 1 ? '' : 's'}` : p.status}`,
+    );
+    if (p.message) lines.push(`  ${p.message}`);
+    for (const c of p.changes) {
+      const flags = [
+        c.stateful ? 'stateful' : '',
+        c.blocked ? 'BLOCKED' : '',
+        c.retained ? 'retained' : '',
+      ]
+        .filter(Boolean)
+        .join(', ');
+      const causes = c.replacementCauses.length
+        ? ` because of ${c.replacementCauses.join(', ')}`
+        : '';
+      lines.push(
+        `  ${SIGN[c.action].padEnd(4)}${c.action.padEnd(12)}${c.logicalId} (${c.resourceType})${causes}${flags ? ` [${flags}]` : ''}`,
+      );
+    }
+    for (const change of p.iamChanges) lines.push(`  iam: ${change}`);
+  }
+  for (const d of deployments) {
+    const failure = d.failure
+      ? `: ${d.failure.logicalId}: ${d.failure.reason}`
+      : d.message
+        ? `: ${d.message}`
+        : '';
+    lines.push(
+      `deploy ${d.stackName} (${d.region}): ${d.status}${d.stackStatus ? ` (${d.stackStatus})` : ''}${failure}`,
+    );
+  }
   return lines.join('\n');
 }

@@ -47,10 +47,12 @@ describe('the built action (dist/index.js on Node 24)', () => {
     });
     const r = await runAction(ws, { templates: 'templates/' });
     expect(r.code).toBe(1);
-    expect(r.outputs).toMatchObject({ errors: '1', warnings: '0', blocking: 'true' });
+    // The bucket has no DeletionPolicy: the stateful-resource check warns about it.
+    expect(r.outputs).toMatchObject({ errors: '1', warnings: '1', blocking: 'true' });
     const report = JSON.parse(await fs.readFile(r.outputs['report-json']!, 'utf8'));
     expect(report.findings).toEqual([
       expect.objectContaining({ file: 'templates/bad.yaml', line: 6, ruleId: 'E3002' }),
+      expect.objectContaining({ file: 'templates/bad.yaml', line: 2, ruleId: 'S1001' }),
     ]);
     // Template text in the log cannot issue workflow commands: it sits between stop-commands markers.
     const stop = /::stop-commands::([0-9a-f]{32})\n([\s\S]*?)\n::\1::/.exec(r.stdout);

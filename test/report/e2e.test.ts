@@ -138,8 +138,8 @@ Resources:
 `;
 const cleanTemplate = `AWSTemplateFormatVersion: '2010-09-09'
 Resources:
-  Queue:
-    Type: AWS::SQS::Queue
+  Topic:
+    Type: AWS::SNS::Topic
 `;
 
 describe('the built action on a pull request', () => {

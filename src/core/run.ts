@@ -1,0 +1,89 @@
+import type { AwsClients } from '../deploy/aws.js';
+import type { Poller } from '../deploy/wait.js';
+import { compareFindings, summarize, type Report } from './findings.js';
+import type { Settings } from './settings.js';
+import { validate, type ValidateDeps } from './validate.js';
+
+/** Everything a run touches: the validation's edges plus AWS and a clock for plan and deploy. */
+export interface RunDeps extends ValidateDeps {
+  aws: AwsClients;
+  poller: Poller;
+  /** Overrides input timeout-minutes (tests). */
+  timeoutMs?: number;
+}
+
+export interface RunResult {
+  report: Report;
+  /** Change sets kept by plan (keep-change-sets), for output `change-sets`. */
+  changeSets: { stackId: string; stackName: string; region: string; changeSetName: string }[];
+}
+
+/**
+ * One run in any mode: validate first and stop when that blocks, so no change set exists for a
+ * template with blocking findings; then plan, deploy or execute the manifest's stacks.
+ */
+export async function run(settings: Settings, deps: RunDeps): Promise<RunResult> {
+  if (settings.mode === 'validate')
+    return { report: (await validate(settings, deps)).report, changeSets: [] };
+
+  // The deploy stage is loaded only when needed: validate-only runs never load the AWS SDK.
+  const stage = await import(/* webpackMode: "eager" */ '../deploy/index.js');
+  const manifest = await stage.loadManifest(settings.workspace, settings.deploy.stacksFile);
+  // Whatever gets deployed is validated, even when input templates does not list it.
+  const templates = new Set(settings.templates);
+  for (const stack of Object.values(manifest.stacks)) {
+    for (const file of [
+      stack.template,
+      ...Object.values(stack.environments ?? {}).map((o) => o.template),
+    ]) {
+      if (file && !file.includes('${')) templates.add(file);
+    }
+  }
+  const validation = await validate({ ...settings, templates: [...templates] }, deps);
+  const report = validation.report;
+  if (report.summary.blocking) {
+    report.notices.push(
+      `Validation found blocking findings, so no change set was created (mode ${settings.mode}).`,
+    );
+    return { report, changeSets: [] };
+  }
+  const result = await stage.runDeployStage(
+    settings,
+    {
+      manifest,
+      templates: validation.templates,
+      ...(validation.environment ? { environment: validation.environment } : {}),
+    },
+    {
+      log: deps.log,
+      env: deps.env,
+      aws: deps.aws,
+      poller: deps.poller,
+      ...(deps.timeoutMs ? { timeoutMs: deps.timeoutMs } : {}),
+    },
+  );
+  report.plan = result.plan;
+  if (result.deployments) report.deployments = result.deployments;
+  report.findings.push(...result.findings);
+  report.findings.sort(compareFindings);
+  report.summary = summarize(report.findings, report.templates, settings.failOn);
+  return { report, changeSets: result.changeSets };
+}
+
+/** A deploy that did not reach its goal fails the job whatever fail-on says. */
+export function deployFailed(report: Report): boolean {
+  return (report.deployments ?? []).some((d) => d.status !== 'succeeded' && d.status !== 'no-op');
+}
+
+/** Action outputs from stack outputs: `<stackId>-<OutputKey>` each, and all as JSON. */
+export function stackOutputs(report: Report): { name: string; value: string }[] {
+  const all: Record<string, Record<string, string>> = {};
+  const outputs: { name: string; value: string }[] = [];
+  for (const d of report.deployments ?? []) {
+    all[d.stackId] = d.outputs;
+    for (const [key, value] of Object.entries(d.outputs))
+      outputs.push({ name: `${d.stackId}-${key}`, value });
+  }
+  outputs.push({ name: 'outputs', value: JSON.stringify(all) });
+  return outputs;
+}

@@ -1,0 +1,207 @@
+import pLimit from 'p-limit';
+import { UserError } from '../core/errors.js';
+import type { DeploymentEntry, Finding, StackPlanEntry } from '../core/findings.js';
+import type { Logger } from '../core/logger.js';
+import type { Settings } from '../core/settings.js';
+import type { Environment } from '../discover/environment.js';
+import { child, entry } from '../parse/nodes.js';
+import type { ParsedTemplate } from '../parse/template.js';
+import type { AwsClients } from './aws.js';
+import { changeSetNameFor, describeStack } from './changeset.js';
+import {
+  outputsFrom,
+  processStack,
+  regionOf,
+  type StackContext,
+  type StackResult,
+} from './deploy.js';
+import { resolveStacks, type Manifest, type StackSpec } from './manifest.js';
+import type { Poller } from './wait.js';
+
+export { loadManifest } from './manifest.js';
+
+/** The edges of the plan and deploy stage. */
+export interface DeployDeps {
+  log: Logger;
+  env: NodeJS.ProcessEnv;
+  aws: AwsClients;
+  poller: Poller;
+  /** Overrides input timeout-minutes (tests). */
+  timeoutMs?: number;
+}
+
+export interface DeployStageResult {
+  plan: StackPlanEntry[];
+  deployments?: DeploymentEntry[];
+  findings: Finding[];
+  /** Change sets left in place (plan with keep-change-sets), for output `change-sets`. */
+  changeSets: { stackId: string; stackName: string; region: string; changeSetName: string }[];
+}
+
+/**
+ * Mode plan: a change set per selected stack, all at once (bounded), previewed and guarded.
+ * Modes deploy and execute: stacks in dependency order, independent ones in parallel; a stack
+ * whose dependency failed is skipped.
+ */
+export async function runDeployStage(
+  settings: Settings,
+  input: { manifest: Manifest; templates: readonly ParsedTemplate[]; environment?: Environment },
+  deps: DeployDeps,
+): Promise<DeployStageResult> {
+  const mode = settings.mode;
+  if (mode === 'validate') throw new Error('runDeployStage needs mode plan, deploy or execute');
+  const { selected, all } = await resolveStacks(input.manifest, {
+    workspace: settings.workspace,
+    ...(input.environment ? { environment: input.environment } : {}),
+    selection: settings.deploy.stacks,
+  });
+  const byFile = new Map(input.templates.map((t) => [t.file, t]));
+  const results = new Map<string, Promise<StackResult>>();
+  const selectedIds = new Set(selected.map((s) => s.id));
+  const ctx: StackContext = {
+    log: deps.log,
+    aws: deps.aws,
+    poller: deps.poller,
+    defaultRegion: settings.aws.region,
+    changeSetName:
+      mode === 'execute'
+        ? requireChangeSetName(settings)
+        : changeSetNameFor(deps.env, deps.poller.now()),
+    allowReplacement: settings.deploy.allowReplacement,
+    keepChangeSets: settings.deploy.keepChangeSets,
+    recreateFailedStacks: settings.deploy.recreateFailedStacks,
+    artifactBucket: settings.deploy.artifactBucket,
+    timeoutMs: deps.timeoutMs ?? settings.deploy.timeoutMinutes * 60_000,
+    templateFor: (stack) => {
+      const template = byFile.get(stack.template);
+      if (!template) {
+        throw new UserError(
+          `${stack.where}: template ${stack.template} of stack ${stack.id} was not validated (missing, or it did not parse).`,
+          'Check the path in the stack manifest; it is relative to the repository root.',
+        );
+      }
+      return template;
+    },
+    outputsOf: async (id) => {
+      const own = mode !== 'plan' && selectedIds.has(id) ? results.get(id) : undefined;
+      if (own) return (await own).deployment?.outputs;
+      const dep = all.get(id)!;
+      const client = await deps.aws.cloudFormation(regionOf(dep, ctx));
+      const stack = await describeStack(client, dep.stackName);
+      return stack && stack.StackStatus !== 'REVIEW_IN_PROGRESS' ? outputsFrom(stack) : undefined;
+    },
+  };
+
+  const limit = pLimit(settings.deploy.maxParallelStacks);
+  for (const stack of selected) {
+    results.set(
+      stack.id,
+      (async () => {
+        if (mode !== 'plan') {
+          const blocker = await failedDependency(stack, results);
+          if (blocker) return skipped(stack, ctx, blocker);
+        }
+        return limit(() => processStack(stack, ctx, mode));
+      })(),
+    );
+  }
+  const done = await Promise.all(results.values());
+  const findings = done.flatMap((r) => r.findings);
+  for (const [index, result] of done.entries()) {
+    findings.push(
+      ...outcomeFindings(result, selected[index]!, byFile.get(selected[index]!.template)),
+    );
+  }
+  return {
+    plan: done.map((r) => r.plan),
+    ...(mode === 'plan' ? {} : { deployments: done.map((r) => r.deployment!) }),
+    findings,
+    changeSets:
+      mode === 'plan' && settings.deploy.keepChangeSets
+        ? done
+            .filter((r) => r.plan.changeSetName && r.plan.status !== 'failed')
+            .map((r) => ({
+              stackId: r.plan.stackId,
+              stackName: r.plan.stackName,
+              region: r.plan.region,
+              changeSetName: r.plan.changeSetName!,
+            }))
+        : [],
+  };
+}
+
+function requireChangeSetName(settings: Settings): string {
+  if (!settings.deploy.changeSetName) {
+    throw new UserError(
+      'Mode execute needs input "change-set-name": the change set a plan run created and kept.',
+      'Run mode plan with keep-change-sets: true; its output change-sets names the change set.',
+    );
+  }
+  return settings.deploy.changeSetName;
+}
+
+async function failedDependency(
+  stack: StackSpec,
+  results: Map<string, Promise<StackResult>>,
+): Promise<string | undefined> {
+  for (const dep of stack.dependsOn) {
+    const result = results.get(dep);
+    if (!result) continue; // not selected: only its outputs are read
+    const status = (await result).deployment?.status;
+    if (status !== 'succeeded' && status !== 'no-op') return dep;
+  }
+  return undefined;
+}
+
+function skipped(stack: StackSpec, ctx: StackContext, blocker: string): StackResult {
+  const message = `Skipped: stack ${blocker}, which it depends on, did not deploy.`;
+  const region = regionOf(stack, ctx);
+  return {
+    plan: {
+      stackId: stack.id,
+      stackName: stack.stackName,
+      region,
+      status: 'failed',
+      changes: [],
+      iamChanges: [],
+      message,
+    },
+    findings: [],
+    deployment: {
+      stackId: stack.id,
+      stackName: stack.stackName,
+      region,
+      status: 'skipped',
+      outputs: {},
+      message,
+    },
+  };
+}
+
+/** Failed plans and deployments become error findings, at the failed resource when known. */
+function outcomeFindings(
+  result: StackResult,
+  stack: StackSpec,
+  template: ParsedTemplate | undefined,
+): Finding[] {
+  const d = result.deployment;
+  const failedPlan = result.plan.status === 'failed' && !d;
+  if (!failedPlan && !(d && (d.status === 'failed' || d.status === 'timed-out'))) return [];
+  if (result.plan.status === 'blocked') return [];
+  const logicalId = d?.failure?.logicalId;
+  const resource =
+    logicalId && template ? entry(child(template.root, 'Resources'), logicalId) : undefined;
+  const cause = d?.failure ? ` ${d.failure.logicalId}: ${d.failure.reason}.` : '';
+  return [
+    {
+      source: 'change-set',
+      ruleId: d ? (d.status === 'timed-out' ? 'D2002' : 'D2001') : 'D1002',
+      severity: 'error',
+      file: stack.template,
+      line: resource?.keyStart.line ?? 0,
+      column: resource?.keyStart.column ?? 0,
+      ...(resource ? { logicalId } : {}),
+      message: `Stack ${stack.stackName} (${d ? 'deploy' : 'plan'}):${cause} ${d?.message ?? result.plan.message ?? 'failed'}`,
+    },
+  ];
+}

@@ -1,0 +1,390 @@
+import fs from 'node:fs/promises';
+import { LineCounter, parse, parseDocument, type Document } from 'yaml';
+import type { Environment } from '../discover/environment.js';
+import { stringValues } from '../discover/environment.js';
+import { relativeToWorkspace, resolveInside } from '../discover/paths.js';
+import { UserError } from '../core/errors.js';
+import { MANIFEST_SCHEMA } from './manifest-schema.js';
+import { checkSchema, type SchemaNode } from './schema-check.js';
+
+const MAX_BYTES = 256 * 1024;
+const CAPABILITY_ORDER = ['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM', 'CAPABILITY_AUTO_EXPAND'];
+/** `${environment}`, `${stacks.ID.outputs.KEY}`, or any other `${...}` (an error); `$${` is literal. */
+const VARIABLE = /\$?\$\{([^}]*)\}/g;
+const OUTPUT_REF = /^stacks\.([A-Za-z][A-Za-z0-9_-]*)\.outputs\.([A-Za-z0-9]+)$/;
+
+type Scalar = string | number | boolean;
+
+/** One stack's keys as written (defaults, the stack, or an environment override). */
+interface StackKeys {
+  template?: string;
+  'stack-name'?: string;
+  parameters?: Record<string, Scalar | Scalar[]>;
+  'parameter-files'?: string[];
+  tags?: Record<string, Scalar>;
+  capabilities?: string[];
+  'termination-protection'?: boolean;
+  'disable-rollback'?: boolean;
+  'role-arn'?: string;
+  region?: string;
+  'depends-on'?: string[];
+  environments?: Record<string, StackKeys>;
+}
+
+export interface Manifest {
+  /** Repository-relative path. */
+  file: string;
+  defaults: StackKeys;
+  stacks: Record<string, StackKeys>;
+  /** `file:line` of a key path such as ['stacks', 's3', 'depends-on'], for messages. */
+  where: (...path: (string | number)[]) => string;
+}
+
+/** Parameter values from one place, in precedence order (later layers win). */
+export interface ParameterLayer {
+  /** Where the values come from, e.g. `iac-stacks.yaml:14 (stacks.s3.parameters)`. */
+  from: string;
+  values: Record<string, string>;
+  /**
+   * Shared layers (defaults, the environment file's parameters, parameter files) apply only to
+   * templates that declare a parameter; a stack's own values must all be declared.
+   */
+  shared: boolean;
+}
+
+/** A stack with defaults and the environment's overrides applied: what the deploy stage needs. */
+export interface StackSpec {
+  id: string;
+  /** Repository-relative template path. */
+  template: string;
+  stackName: string;
+  /** Empty: the action's region. */
+  region: string;
+  roleArn: string;
+  tags: Record<string, string>;
+  capabilities: string[];
+  terminationProtection: boolean;
+  disableRollback: boolean;
+  dependsOn: string[];
+  parameters: ParameterLayer[];
+  /** Where the stack is declared, for messages. */
+  where: string;
+}
+
+export interface StackSelection {
+  /** The stacks to act on, dependencies first. */
+  selected: StackSpec[];
+  /** Every stack by id, including dependencies that are only read for their outputs. */
+  all: Map<string, StackSpec>;
+}
+
+/** Read and check the manifest; every problem names the file, line and key. */
+export async function loadManifest(workspace: string, file: string): Promise<Manifest> {
+  const absolute = await resolveInside(workspace, file, 'Stack manifest');
+  let text: string;
+  try {
+    const stat = await fs.stat(absolute);
+    if (stat.size > MAX_BYTES)
+      throw new UserError(
+        `Stack manifest ${file} is ${stat.size} bytes; the limit is ${MAX_BYTES}.`,
+      );
+    text = await fs.readFile(absolute, 'utf8');
+  } catch (error) {
+    if (error instanceof UserError) throw error;
+    throw new UserError(
+      `Stack manifest "${file}" was not found.`,
+      'Create it (see docs/deploy.md) or set input "stacks-file" to its path.',
+    );
+  }
+  return parseManifest(text, relativeToWorkspace(workspace, absolute));
+}
+
+export function parseManifest(text: string, file: string): Manifest {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
+  const syntax = doc.errors[0];
+  if (syntax) {
+    const pos = lines.linePos(syntax.pos[0]);
+    throw new UserError(
+      `${file}:${pos.line}:${pos.col}: not valid YAML: ${syntax.message.split('\n')[0]}`,
+    );
+  }
+  const problems = checkSchema(doc, MANIFEST_SCHEMA as unknown as SchemaNode, lines);
+  if (problems.length) {
+    throw new UserError(
+      problems.map((p) => `${file}:${p.line}:${p.column}: ${p.message}`).join('\n'),
+      'The format is described by schemas/iac-stacks.schema.json and docs/deploy.md.',
+    );
+  }
+  const data = (doc.toJS({ maxAliasCount: 50 }) ?? {}) as {
+    defaults?: StackKeys;
+    stacks: Record<string, StackKeys>;
+  };
+  const manifest: Manifest = {
+    file,
+    defaults: data.defaults ?? {},
+    stacks: data.stacks,
+    where: (...path) => `${file}:${lineOf(doc, lines, path)}`,
+  };
+  checkGraph(manifest);
+  return manifest;
+}
+
+function lineOf(doc: Document, lines: LineCounter, path: (string | number)[]): number {
+  for (let n = path.length; n > 0; n--) {
+    const node = doc.getIn(path.slice(0, n), true) as { range?: [number, number, number] };
+    if (node?.range) return lines.linePos(node.range[0]).line;
+  }
+  return 1;
+}
+
+/** depends-on names existing stacks and has no cycle. */
+function checkGraph(manifest: Manifest): void {
+  for (const [id, stack] of Object.entries(manifest.stacks)) {
+    (stack['depends-on'] ?? []).forEach((dep, i) => {
+      if (!manifest.stacks[dep]) {
+        throw new UserError(
+          `${manifest.where('stacks', id, 'depends-on', i)}: stacks.${id}.depends-on names "${dep}", which is not a stack in ${manifest.file}.`,
+          `Known stacks: ${Object.keys(manifest.stacks).join(', ')}.`,
+        );
+      }
+    });
+  }
+  const state = new Map<string, 'visiting' | 'done'>();
+  const visit = (id: string, trail: string[]): void => {
+    if (state.get(id) === 'done') return;
+    if (state.get(id) === 'visiting') {
+      const cycle = [...trail.slice(trail.indexOf(id)), id];
+      throw new UserError(
+        `${manifest.where('stacks', id, 'depends-on')}: depends-on forms a cycle: ${cycle.join(' -> ')}.`,
+      );
+    }
+    state.set(id, 'visiting');
+    for (const dep of manifest.stacks[id]?.['depends-on'] ?? []) visit(dep, [...trail, id]);
+    state.set(id, 'done');
+  };
+  for (const id of Object.keys(manifest.stacks)) visit(id, []);
+}
+
+export interface ResolveOptions {
+  workspace: string;
+  environment?: Environment;
+  /** Input `stacks`: ids to act on; empty means all. */
+  selection: readonly string[];
+}
+
+/**
+ * Apply defaults and the environment to every stack, load parameter files, and select the stacks
+ * to act on. Order: dependencies before the stacks that need them.
+ */
+export async function resolveStacks(
+  manifest: Manifest,
+  options: ResolveOptions,
+): Promise<StackSelection> {
+  const unknown = options.selection.filter((id) => !manifest.stacks[id]);
+  if (unknown.length) {
+    throw new UserError(
+      `Input "stacks" names ${unknown.map((id) => `"${id}"`).join(', ')}, not found in ${manifest.file}.`,
+      `Known stacks: ${Object.keys(manifest.stacks).join(', ')}.`,
+    );
+  }
+  const all = new Map<string, StackSpec>();
+  for (const id of dependencyOrder(manifest)) {
+    all.set(id, await resolveStack(manifest, id, options));
+  }
+  const wanted = new Set(options.selection.length ? options.selection : all.keys());
+  return { selected: [...all.values()].filter((s) => wanted.has(s.id)), all };
+}
+
+/** Stack ids, each after everything it depends on, in manifest order otherwise. */
+export function dependencyOrder(manifest: Manifest): string[] {
+  const order: string[] = [];
+  const visit = (id: string) => {
+    if (order.includes(id)) return;
+    for (const dep of manifest.stacks[id]?.['depends-on'] ?? []) visit(dep);
+    order.push(id);
+  };
+  Object.keys(manifest.stacks).forEach(visit);
+  return order;
+}
+
+async function resolveStack(
+  manifest: Manifest,
+  id: string,
+  options: ResolveOptions,
+): Promise<StackSpec> {
+  const stack = manifest.stacks[id]!;
+  const env = options.environment;
+  const override = env ? (stack.environments?.[env.name] ?? {}) : {};
+  const layers = [manifest.defaults, stack, override];
+  const at = (...path: (string | number)[]) => manifest.where(...path);
+  const pick = <K extends keyof StackKeys>(key: K): StackKeys[K] =>
+    layers.reduce<StackKeys[K]>((value, layer) => layer[key] ?? value, undefined);
+  const envOverridePath = env ? ['stacks', id, 'environments', env.name] : [];
+
+  const substitute = (value: string, where: string, allowOutputs: boolean): string =>
+    value.replace(VARIABLE, (match, name: string) => {
+      // Parameter values keep the escape until stackParameters() resolves the outputs.
+      if (match.startsWith('$$')) return allowOutputs ? match : match.slice(1);
+      if (name === 'environment') {
+        if (!env) {
+          throw new UserError(
+            `${where}: uses \${environment}, but no environment was given.`,
+            'Set input "environment" (e.g. dev), which reads environments/dev.yaml.',
+          );
+        }
+        return env.name;
+      }
+      const ref = OUTPUT_REF.exec(name);
+      if (ref && allowOutputs) {
+        if (!(stack['depends-on'] ?? []).includes(ref[1]!)) {
+          throw new UserError(
+            `${where}: stacks.${id} uses the outputs of stack "${ref[1]}" but does not list it in depends-on.`,
+            `Add "${ref[1]}" to stacks.${id}.depends-on so it is deployed first.`,
+          );
+        }
+        return match; // resolved when the dependency's outputs are known
+      }
+      throw new UserError(
+        `${where}: unknown variable ${match}.`,
+        'Use ${environment} or ${stacks.<id>.outputs.<OutputKey>} (in parameters); write $${ for a literal ${.',
+      );
+    });
+
+  const parameterLayers: ParameterLayer[] = [];
+  const addLayer = (
+    values: Record<string, unknown> | undefined,
+    path: (string | number)[],
+    shared: boolean,
+    label = path.join('.'),
+  ) => {
+    if (!values || !Object.keys(values).length) return;
+    const where = path.length ? at(...path) : label;
+    const strings = stringValues(values, where);
+    for (const key of Object.keys(strings)) strings[key] = substitute(strings[key]!, where, true);
+    parameterLayers.push({ from: `${where} (${label})`, values: strings, shared });
+  };
+  addLayer(manifest.defaults.parameters, ['defaults', 'parameters'], true);
+  addLayer(stack.parameters, ['stacks', id, 'parameters'], false);
+  const files = [
+    ...(manifest.defaults['parameter-files'] ?? []),
+    ...(stack['parameter-files'] ?? []),
+    ...(override['parameter-files'] ?? []),
+  ];
+  for (const file of files) {
+    const name = substitute(file, at('stacks', id, 'parameter-files'), false);
+    addLayer(await readParameterFile(options.workspace, name), [], true, name);
+  }
+  if (env) {
+    addLayer(env.parameters, [], true, `${env.file} parameters`);
+    addLayer(env.stacks[id]?.parameters, [], false, `${env.file} stacks.${id}.parameters`);
+    addLayer(override.parameters, [...envOverridePath, 'parameters'], false);
+  }
+
+  const tags: Record<string, string> = {};
+  for (const layer of layers) {
+    for (const [key, value] of Object.entries(layer.tags ?? {}))
+      tags[key] = substitute(String(value), at('stacks', id, 'tags'), false);
+  }
+  const capabilities = new Set(layers.flatMap((layer) => layer.capabilities ?? []));
+  const stackName = substitute(pick('stack-name') ?? id, at('stacks', id), false);
+  if (!/^[A-Za-z][-A-Za-z0-9]{0,127}$/.test(stackName)) {
+    throw new UserError(
+      `${at('stacks', id, 'stack-name')}: stack name "${stackName}" is not valid: CloudFormation needs a letter, then letters, digits and hyphens (at most 128).`,
+    );
+  }
+  return {
+    id,
+    template: substitute(pick('template')!, at('stacks', id, 'template'), false),
+    stackName,
+    region: substitute(pick('region') ?? '', at('stacks', id), false),
+    roleArn: substitute(pick('role-arn') ?? '', at('stacks', id), false),
+    tags,
+    capabilities: CAPABILITY_ORDER.filter((c) => capabilities.has(c)),
+    terminationProtection: pick('termination-protection') ?? false,
+    disableRollback: pick('disable-rollback') ?? false,
+    dependsOn: stack['depends-on'] ?? [],
+    parameters: parameterLayers,
+    where: at('stacks', id),
+  };
+}
+
+/** A parameter file: a map of values, or CloudFormation's [{ParameterKey, ParameterValue}] list. */
+async function readParameterFile(
+  workspace: string,
+  file: string,
+): Promise<Record<string, unknown>> {
+  const absolute = await resolveInside(workspace, file, 'Parameter file');
+  let text: string;
+  try {
+    const stat = await fs.stat(absolute);
+    if (stat.size > MAX_BYTES)
+      throw new UserError(
+        `Parameter file ${file} is ${stat.size} bytes; the limit is ${MAX_BYTES}.`,
+      );
+    text = await fs.readFile(absolute, 'utf8');
+  } catch (error) {
+    if (error instanceof UserError) throw error;
+    throw new UserError(`Parameter file "${file}" was not found.`);
+  }
+  let data: unknown;
+  try {
+    data = parse(text, { maxAliasCount: 50, prettyErrors: false });
+  } catch (error) {
+    throw new UserError(
+      `${file}: not valid YAML or JSON: ${(error instanceof Error ? error.message : String(error)).split('\n')[0]}`,
+    );
+  }
+  if (Array.isArray(data)) {
+    const values: Record<string, unknown> = {};
+    data.forEach((item: unknown, i) => {
+      const pair = item as { ParameterKey?: unknown; ParameterValue?: unknown } | null;
+      if (typeof pair?.ParameterKey !== 'string' || pair.ParameterValue === undefined) {
+        throw new UserError(
+          `${file}: item ${i + 1} needs ParameterKey and ParameterValue (CloudFormation's parameter file format).`,
+        );
+      }
+      values[pair.ParameterKey] = pair.ParameterValue;
+    });
+    return values;
+  }
+  if (data === null || data === undefined) return {};
+  if (typeof data !== 'object')
+    throw new UserError(
+      `${file}: a parameter file must be a map of values or a [{ParameterKey, ParameterValue}] list.`,
+    );
+  return data as Record<string, unknown>;
+}
+
+/**
+ * The parameter values a stack sends, given the parameters its template declares and the outputs
+ * of the stacks it depends on. Missing outputs become a visible placeholder (plan only).
+ */
+export function stackParameters(
+  stack: StackSpec,
+  declared: ReadonlySet<string>,
+  outputOf: (stackId: string, key: string) => string | undefined,
+): { values: Record<string, string>; placeholders: string[] } {
+  const values: Record<string, string> = {};
+  const placeholders: string[] = [];
+  for (const layer of stack.parameters) {
+    for (const [key, raw] of Object.entries(layer.values)) {
+      if (!declared.has(key)) {
+        if (layer.shared) continue;
+        throw new UserError(
+          `${layer.from}: parameter "${key}" is not declared by template ${stack.template}.`,
+          `Declare it under Parameters in the template, or remove it from stack ${stack.id}.`,
+        );
+      }
+      values[key] = raw.replace(VARIABLE, (match, name: string) => {
+        if (match.startsWith('$$')) return match.slice(1);
+        const ref = OUTPUT_REF.exec(name)!;
+        const value = outputOf(ref[1]!, ref[2]!);
+        if (value !== undefined) return value;
+        placeholders.push(`${key} = ${match}`);
+        return `placeholder-${ref[1]}-${ref[2]}`;
+      });
+    }
+  }
+  return { values, placeholders };
+}

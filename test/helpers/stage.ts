@@ -1,0 +1,85 @@
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { Logger } from '../../src/core/logger.js';
+import { readSettings, type InputName } from '../../src/core/settings.js';
+import { parseEnvironment } from '../../src/discover/environment.js';
+import { realAwsClients, type AwsClients } from '../../src/deploy/aws.js';
+import { loadManifest, runDeployStage, type DeployStageResult } from '../../src/deploy/index.js';
+import type { Poller } from '../../src/deploy/wait.js';
+import { parseTemplate, type ParsedTemplate } from '../../src/parse/template.js';
+
+/** Polls fast: moto finishes at once, and recorded responses need no real waiting. */
+export const fastPoller: Poller = {
+  minDelayMs: 5,
+  maxDelayMs: 20,
+  sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+  now: () => Date.now(),
+};
+
+export const TEST_ENV = {
+  AWS_ACCESS_KEY_ID: 'testing',
+  AWS_SECRET_ACCESS_KEY: 'testing',
+  AWS_REGION: 'us-east-1',
+};
+
+/** A workspace folder with the given files. */
+export async function workspace(files: Record<string, string>): Promise<string> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'iac-deploy-'));
+  for (const [file, text] of Object.entries(files)) {
+    await fs.mkdir(path.dirname(path.join(dir, file)), { recursive: true });
+    await fs.writeFile(path.join(dir, file), text);
+  }
+  return dir;
+}
+
+export interface StageRun extends DeployStageResult {
+  lines: string[];
+}
+
+/** Run the plan/deploy stage (validation is tested elsewhere) over a workspace. */
+export async function runStage(
+  dir: string,
+  inputs: Partial<Record<InputName, string>>,
+  aws: AwsClients | { endpoint: string },
+  options: { timeoutMs?: number; poller?: Poller } = {},
+): Promise<StageRun> {
+  const settings = readSettings((name) => inputs[name], { env: TEST_ENV, workspace: dir });
+  const manifest = await loadManifest(dir, settings.deploy.stacksFile);
+  const templates: ParsedTemplate[] = [];
+  for (const stack of Object.values(manifest.stacks)) {
+    const parsed = parseTemplate(
+      await fs.readFile(path.join(dir, stack.template!)),
+      stack.template!,
+    );
+    if (!parsed.ok) throw new Error(parsed.finding.message);
+    templates.push(parsed.template);
+  }
+  const environment = settings.environment
+    ? parseEnvironment(
+        await fs.readFile(path.join(dir, `environments/${settings.environment}.yaml`), 'utf8'),
+        `environments/${settings.environment}.yaml`,
+        settings.environment,
+      )
+    : undefined;
+  const lines: string[] = [];
+  const log: Logger = {
+    info: (m) => lines.push(m),
+    warning: (m) => lines.push(`warning: ${m}`),
+    notice: (m) => lines.push(`notice: ${m}`),
+    debug: () => {},
+  };
+  const clients = 'endpoint' in aws ? realAwsClients({ endpointUrl: aws.endpoint }) : aws;
+  const result = await runDeployStage(
+    settings,
+    { manifest, templates, ...(environment ? { environment } : {}) },
+    {
+      log,
+      env: {},
+      aws: clients,
+      poller: options.poller ?? fastPoller,
+      ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+    },
+  );
+  return { ...result, lines };
+}
