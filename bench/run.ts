@@ -10,6 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { writeCorpus } from './corpus.js';
+import { benchDeploy } from './deploy.js';
 import { benchPolicies } from './policies.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -66,6 +67,7 @@ async function main(): Promise<void> {
     await fs.rm(dir, { recursive: true, force: true });
   }
   lines.push(...(await benchPolicies()));
+  lines.push(...(await benchDeploy()));
   console.log(lines.join('\n'));
 }
 

@@ -1,13 +1,11 @@
-import fs from 'node:fs/promises';
 import { LineCounter, parse, parseDocument, type Document } from 'yaml';
 import type { Environment } from '../discover/environment.js';
 import { stringValues } from '../discover/environment.js';
-import { relativeToWorkspace, resolveInside } from '../discover/paths.js';
+import { readConfigFile } from '../discover/paths.js';
 import { UserError } from '../core/errors.js';
 import { MANIFEST_SCHEMA } from './manifest-schema.js';
 import { checkSchema, type SchemaNode } from './schema-check.js';
 
-const MAX_BYTES = 256 * 1024;
 const CAPABILITY_ORDER = ['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM', 'CAPABILITY_AUTO_EXPAND'];
 /** `${environment}`, `${stacks.ID.outputs.KEY}`, or any other `${...}` (an error); `$${` is literal. */
 const VARIABLE = /\$?\$\{([^}]*)\}/g;
@@ -80,23 +78,14 @@ export interface StackSelection {
 
 /** Read and check the manifest; every problem names the file, line and key. */
 export async function loadManifest(workspace: string, file: string): Promise<Manifest> {
-  const absolute = await resolveInside(workspace, file, 'Stack manifest');
-  let text: string;
-  try {
-    const stat = await fs.stat(absolute);
-    if (stat.size > MAX_BYTES)
-      throw new UserError(
-        `Stack manifest ${file} is ${stat.size} bytes; the limit is ${MAX_BYTES}.`,
-      );
-    text = await fs.readFile(absolute, 'utf8');
-  } catch (error) {
-    if (error instanceof UserError) throw error;
+  const found = await readConfigFile(workspace, file, 'Stack manifest');
+  if (!found) {
     throw new UserError(
       `Stack manifest "${file}" was not found.`,
       'Create it (see docs/deploy.md) or set input "stacks-file" to its path.',
     );
   }
-  return parseManifest(text, relativeToWorkspace(workspace, absolute));
+  return parseManifest(found.text, found.file);
 }
 
 export function parseManifest(text: string, file: string): Manifest {
@@ -314,19 +303,9 @@ async function readParameterFile(
   workspace: string,
   file: string,
 ): Promise<Record<string, unknown>> {
-  const absolute = await resolveInside(workspace, file, 'Parameter file');
-  let text: string;
-  try {
-    const stat = await fs.stat(absolute);
-    if (stat.size > MAX_BYTES)
-      throw new UserError(
-        `Parameter file ${file} is ${stat.size} bytes; the limit is ${MAX_BYTES}.`,
-      );
-    text = await fs.readFile(absolute, 'utf8');
-  } catch (error) {
-    if (error instanceof UserError) throw error;
-    throw new UserError(`Parameter file "${file}" was not found.`);
-  }
+  const found = await readConfigFile(workspace, file, 'Parameter file');
+  if (!found) throw new UserError(`Parameter file "${file}" was not found.`);
+  const text = found.text;
   let data: unknown;
   try {
     data = parse(text, { maxAliasCount: 50, prettyErrors: false });

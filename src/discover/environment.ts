@@ -1,8 +1,7 @@
-import fs from 'node:fs/promises';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { UserError } from '../core/errors.js';
-import { relativeToWorkspace, resolveInside } from './paths.js';
+import { readConfigFile } from './paths.js';
 
 /** Values an environment file gives: nunjucks variables and CloudFormation parameter values. */
 export interface Environment {
@@ -15,8 +14,6 @@ export interface Environment {
   /** Per-stack overrides keyed by the stack manifest's stack id. */
   stacks: Record<string, { parameters: Record<string, string> }>;
 }
-
-const MAX_BYTES = 256 * 1024;
 
 /**
  * Load an environment by name (`dev` reads environments/dev.yaml, .yml or .json) or by path.
@@ -32,22 +29,11 @@ export async function loadEnvironment(
     ? [nameOrPath]
     : ['yaml', 'yml', 'json'].map((ext) => `environments/${nameOrPath}.${ext}`);
   for (const candidate of candidates) {
-    const absolute = await resolveInside(workspace, candidate, 'Environment file');
-    let text: string;
-    try {
-      const stat = await fs.stat(absolute);
-      if (stat.size > MAX_BYTES) {
-        throw new UserError(
-          `Environment file ${candidate} is ${stat.size} bytes; the limit is ${MAX_BYTES}.`,
-        );
-      }
-      text = await fs.readFile(absolute, 'utf8');
-    } catch (error) {
-      if (error instanceof UserError) throw error;
-      continue;
+    const found = await readConfigFile(workspace, candidate, 'Environment file');
+    if (found) {
+      const fallbackName = isPath ? path.parse(found.file).name : nameOrPath;
+      return parseEnvironment(found.text, found.file, fallbackName);
     }
-    const file = relativeToWorkspace(workspace, absolute);
-    return parseEnvironment(text, file, isPath ? path.parse(absolute).name : nameOrPath);
   }
   throw new UserError(
     `Environment "${nameOrPath}" was not found: looked for ${candidates.join(', ')}.`,

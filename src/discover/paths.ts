@@ -43,3 +43,34 @@ export async function resolveInside(
   }
   return absolute;
 }
+
+/** Config files (environments, manifests, parameter files) are small; larger ones are refused. */
+export const MAX_CONFIG_BYTES = 256 * 1024;
+
+/**
+ * Read a small text file the user named, inside the workspace and under the size limit. Returns
+ * undefined when it does not exist, so each caller can say what was missing in its own words.
+ */
+export async function readConfigFile(
+  workspace: string,
+  given: string,
+  what: string,
+): Promise<{ text: string; file: string } | undefined> {
+  const absolute = await resolveInside(workspace, given, what);
+  let stat;
+  try {
+    stat = await fs.stat(absolute);
+  } catch {
+    return undefined;
+  }
+  if (!stat.isFile()) return undefined;
+  if (stat.size > MAX_CONFIG_BYTES) {
+    throw new UserError(
+      `${what} ${given} is ${stat.size} bytes; the limit is ${MAX_CONFIG_BYTES}.`,
+    );
+  }
+  return {
+    text: await fs.readFile(absolute, 'utf8'),
+    file: relativeToWorkspace(workspace, absolute),
+  };
+}
