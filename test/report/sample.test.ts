@@ -6,10 +6,10 @@ import { renderComment } from '../../src/report/comment.js';
 import { finding, makeReport, policyFinding, RUN } from '../helpers/report.js';
 
 /**
- * docs/reporting.md shows the exact comment this report renders. `UPDATE_DOCS=1 npx vitest run
+ * README.md shows the exact comment this report renders. `UPDATE_DOCS=1 npx vitest run
  * test/report/sample.test.ts` rewrites the sample after a deliberate change to the comment.
  */
-const docs = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../docs/reporting.md');
+const docs = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../README.md');
 const START = '<!-- sample:start -->\n```markdown\n';
 const END = '```\n<!-- sample:end -->';
 
@@ -86,7 +86,7 @@ const SAMPLE_REPORT = makeReport(
   },
 );
 
-it('docs/reporting.md shows the exact comment of the sample report', async () => {
+it('README.md shows the exact comment of the sample report', async () => {
   const sample = renderComment(SAMPLE_REPORT, RUN, 'checks/cloudformation');
   const text = await fs.readFile(docs, 'utf8');
   const start = text.indexOf(START);
