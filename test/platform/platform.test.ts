@@ -475,6 +475,42 @@ describe('IAM policies', () => {
     expect(problems).toEqual([]);
   });
 
+  it('let roles use every action their policies grant (the boundary covers them)', async () => {
+    const problems: string[] = [];
+    const allowedActions = async (policy: Json | undefined): Promise<Set<string>> => {
+      const actions = new Set<string>();
+      const document = isObject(policy) && isObject(policy.Properties) ? policy.Properties : {};
+      for (const statement of list(document.PolicyDocument)) {
+        if (!isObject(statement)) continue;
+        for (const inner of list(statement.Statement)) {
+          if (!isObject(inner) || inner.Effect !== 'Allow') continue;
+          for (const action of list(inner.Action).map(String)) {
+            for (const one of await expandAction(action)) actions.add(one.toLowerCase());
+          }
+        }
+      }
+      return actions;
+    };
+    const refTarget = (value: Json | undefined): string =>
+      isObject(value) && typeof value.Ref === 'string' ? value.Ref : '';
+    for (const doc of documents) {
+      const all = doc.template.Resources ?? {};
+      for (const [id, resource] of resources(doc.template)) {
+        if (resource.Type !== 'AWS::IAM::Role' || !isObject(resource.Properties)) continue;
+        const boundary = await allowedActions(
+          all[refTarget(resource.Properties.PermissionsBoundary)],
+        );
+        for (const arn of list(resource.Properties.ManagedPolicyArns)) {
+          for (const action of await allowedActions(all[refTarget(arn)])) {
+            if (!boundary.has(action))
+              problems.push(`${doc.label} ${id}: boundary lacks ${action}`);
+          }
+        }
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
   it('give people permissions through groups only, and bound every role', () => {
     const problems: string[] = [];
     for (const doc of documents) {
