@@ -249,6 +249,24 @@ function deployOrder(): string[] {
   return order;
 }
 
+// The constraints CloudFormation checks before it creates anything (list parameters: per item).
+function violatedConstraint(parameter: JsonObject, value: string): string | undefined {
+  const items = parameter.Type === 'CommaDelimitedList' ? value.split(',') : [value];
+  for (const item of items) {
+    const allowed = parameter.AllowedValues;
+    if (Array.isArray(allowed) && !allowed.map(String).includes(item)) return 'not allowed';
+    const pattern = parameter.AllowedPattern;
+    if (typeof pattern === 'string' && !new RegExp(pattern).test(item)) return `not ${pattern}`;
+    if (parameter.Type === 'Number') {
+      const n = Number(item);
+      if (Number.isNaN(n)) return 'not a number';
+      if (typeof parameter.MinValue === 'number' && n < parameter.MinValue) return 'too small';
+      if (typeof parameter.MaxValue === 'number' && n > parameter.MaxValue) return 'too large';
+    }
+  }
+  return undefined;
+}
+
 function manifestTemplate(id: string, env: EnvironmentFile): Template {
   const stack = manifest.stacks[id];
   if (!stack) throw new Error(`no stack ${id} in the manifest`);
@@ -319,7 +337,7 @@ describe('iac-stacks.yaml', () => {
   );
 
   it.each(environments.map((e) => [e.name, e] as const))(
-    'environment %s sets only parameters the templates declare',
+    'environment %s sets only parameters the templates declare, to values they allow',
     (_name, env) => {
       const problems: string[] = [];
       const allDeclared = new Set(
@@ -334,8 +352,15 @@ describe('iac-stacks.yaml', () => {
           continue;
         }
         const declared = manifestTemplate(id, env).Parameters ?? {};
+        const values = { ...env.parameters, ...overrides.parameters };
         for (const name of Object.keys(overrides.parameters ?? {})) {
           if (!(name in declared)) problems.push(`stacks.${id}.${name} is not declared`);
+        }
+        for (const [name, value] of Object.entries(values)) {
+          const parameter = declared[name];
+          if (!parameter) continue;
+          const problem = violatedConstraint(parameter, String(value));
+          if (problem) problems.push(`stacks.${id}.${name}=${String(value)}: ${problem}`);
         }
       }
       expect(problems).toEqual([]);
