@@ -337,6 +337,39 @@ describe('iac-stacks.yaml', () => {
   );
 
   it.each(environments.map((e) => [e.name, e] as const))(
+    'exports outputs as data-platform-${Environment}-<stack id>-<Output> and imports only those of dependencies (%s)',
+    (_name, env) => {
+      const problems: string[] = [];
+      const exportsBy = new Map<string, string>(); // export suffix -> stack id
+      for (const id of ids) {
+        for (const [key, output] of Object.entries(manifestTemplate(id, env).Outputs ?? {})) {
+          const expected = { 'Fn::Sub': `data-platform-\${Environment}-${id}-${key}` };
+          const exported = isObject(output.Export) ? output.Export.Name : undefined;
+          if (JSON.stringify(exported) !== JSON.stringify(expected)) {
+            problems.push(`${id}: output ${key} is not exported as ${expected['Fn::Sub']}`);
+          }
+          exportsBy.set(`${id}-${key}`, id);
+        }
+      }
+      for (const id of ids) {
+        const deps = transitiveDependencies(id);
+        const template = manifestTemplate(id, env);
+        for (const [, value] of walk(template.Resources as Json)) {
+          if (!isObject(value) || !('Fn::ImportValue' in value)) continue;
+          const imported = value['Fn::ImportValue'];
+          const name = isObject(imported) ? imported['Fn::Sub'] : undefined;
+          const suffix =
+            typeof name === 'string' ? name.replace('data-platform-${Environment}-', '') : '';
+          const source = exportsBy.get(suffix);
+          if (!source) problems.push(`${id}: imports unknown export ${JSON.stringify(imported)}`);
+          else if (!deps.has(source)) problems.push(`${id}: imports ${suffix} without depends-on`);
+        }
+      }
+      expect(problems).toEqual([]);
+    },
+  );
+
+  it.each(environments.map((e) => [e.name, e] as const))(
     'environment %s sets only parameters the templates declare, to values they allow',
     (_name, env) => {
       const problems: string[] = [];
