@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { loadEnvironment, type Environment } from '../discover/environment.js';
-import { findTemplates, type TemplateSource } from '../discover/find.js';
+import { findTemplates } from '../discover/find.js';
 import type { LineMapping } from '../discover/linemap.js';
 import { loadTemplate } from '../discover/load.js';
 import { statefulPolicyFindings } from '../deploy/guard.js';
@@ -72,73 +72,78 @@ export async function validate(settings: Settings, deps: ValidateDeps): Promise<
     ),
   );
   const findings: Finding[] = [];
-  const templates: ParsedTemplate[] = [];
-  const entries: TemplateEntry[] = [];
-  const renderings = new Map<ParsedTemplate, string>();
-  const lineMaps = new Map<string, LineMapping>();
-  const sourceOf = new Map<ParsedTemplate, TemplateSource>();
-  for (const item of loaded) {
-    const entry: TemplateEntry = {
-      file: item.source.file,
-      origin: item.source.origin,
-      ...(item.source.stackName ? { stackName: item.source.stackName } : {}),
-    };
-    entries.push(entry);
-    if (!item.ok) {
-      findings.push(item.finding);
-      continue;
-    }
-    if (item.lines) lineMaps.set(item.source.file, item.lines);
-    const parsed = parseTemplate(item.content, item.source.file);
-    if (!parsed.ok) {
-      findings.push(parsed.finding);
-      continue;
-    }
-    const resources = parsed.template.root.entries.find((e) => e.key === 'Resources')?.value;
-    entry.resources = resources?.kind === 'map' ? resources.entries.length : 0;
-    templates.push(parsed.template);
-    sourceOf.set(parsed.template, item.source);
-    if (typeof item.content === 'string') renderings.set(parsed.template, item.content);
-  }
+  const entries: TemplateEntry[] = loaded.map((item) => ({
+    file: item.source.file,
+    origin: item.source.origin,
+    ...(item.source.stackName ? { stackName: item.source.stackName } : {}),
+  }));
 
   // Renderings are linted from here, and cfn-lint runs here so an untrusted .cfnlintrc is never read.
   const scratch = await fs.mkdtemp(path.join(os.tmpdir(), 'iac-action-'));
   try {
     const targets: LintTarget[] = [];
-    let index = 0;
-    for (const template of templates) {
-      const source = sourceOf.get(template) as TemplateSource;
-      const rendered = renderings.get(template);
-      let lintPath = source.absolutePath;
-      if (rendered !== undefined) {
+    for (const [index, item] of loaded.entries()) {
+      if (!item.ok) continue;
+      let lintPath = item.source.absolutePath;
+      if (typeof item.content === 'string') {
         lintPath = path.join(
           scratch,
-          `${index++}-${path.basename(source.file).replace(/\.(j2|njk)$/i, '')}`,
+          `${index}-${path.basename(item.source.file).replace(/\.(j2|njk)$/i, '')}`,
         );
-        await fs.writeFile(lintPath, rendered);
+        await fs.writeFile(lintPath, item.content);
       }
-      targets.push({ path: lintPath, file: template.file, size: Buffer.byteLength(template.text) });
+      targets.push({ path: lintPath, file: item.source.file, size: item.content.length });
     }
 
+    // cfn-lint starts first and reads the files itself; our own parsing runs while it works.
     const executable = targets.length ? await deps.locateCfnLint() : undefined;
+    const lintRun = executable
+      ? lintTemplates(targets, {
+          executable,
+          region: settings.aws.region,
+          extraArgs: settings.lint.extraArgs,
+          timeoutSeconds: settings.lint.timeoutSeconds,
+          cwd: settings.lint.trustRepoConfig ? settings.workspace : scratch,
+          cores: deps.cores,
+          env: deps.env,
+        })
+      : Promise.resolve([]);
+    lintRun.catch(() => {}); // awaited below; this only keeps an early failure from going unhandled
+    const versionRun = executable ? deps.cfnLintVersion(executable) : Promise.resolve(undefined);
+
+    const templates: ParsedTemplate[] = [];
+    const unparsed = new Set<string>();
+    const lineMaps = new Map<string, LineMapping>();
+    for (const [index, item] of loaded.entries()) {
+      if (!item.ok) {
+        findings.push(item.finding);
+        continue;
+      }
+      if (item.lines) lineMaps.set(item.source.file, item.lines);
+      const parsed = parseTemplate(item.content, item.source.file);
+      if (!parsed.ok) {
+        findings.push(parsed.finding);
+        unparsed.add(item.source.file);
+        continue;
+      }
+      const resources = parsed.template.root.entries.find((e) => e.key === 'Resources')?.value;
+      entries[index]!.resources = resources?.kind === 'map' ? resources.entries.length : 0;
+      templates.push(parsed.template);
+    }
+
     const [lintFindings, cfnLintVersion, policyOutcome] = await Promise.all([
-      executable
-        ? lintTemplates(targets, {
-            executable,
-            region: settings.aws.region,
-            extraArgs: settings.lint.extraArgs,
-            timeoutSeconds: settings.lint.timeoutSeconds,
-            cwd: settings.lint.trustRepoConfig ? settings.workspace : scratch,
-            cores: deps.cores,
-            env: deps.env,
-          })
-        : Promise.resolve([]),
-      executable ? deps.cfnLintVersion(executable) : Promise.resolve(undefined),
+      lintRun,
+      versionRun,
       deps.checkPolicies && settings.policies.validation !== 'off'
         ? deps.checkPolicies(templates, environment)
         : Promise.resolve<PolicyOutcome>({ policies: [], findings: [], notices: [] }),
     ]);
-    findings.push(...lintFindings, ...policyOutcome.findings, ...statefulPolicyFindings(templates));
+    // A file our parser rejected already has its finding; cfn-lint's E0000 would repeat it.
+    findings.push(
+      ...lintFindings.filter((f) => !unparsed.has(f.file)),
+      ...policyOutcome.findings,
+      ...statefulPolicyFindings(templates),
+    );
     for (const finding of findings) {
       const lines = lineMaps.get(finding.file);
       if (lines) toSourceLines(finding, lines);

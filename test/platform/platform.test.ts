@@ -26,8 +26,8 @@ import {
   type Json,
   type JsonObject,
   type Template,
-} from './cfn-yaml.ts';
-import { startMoto, type MotoServer } from './moto-server.ts';
+} from './cfn-yaml.js';
+import { startMoto, type MotoServer } from './moto-server.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const TEMPLATE_DIR = join(ROOT, 'templates');
