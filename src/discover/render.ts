@@ -49,10 +49,9 @@ export function renderTemplate(text: string, file: string, options: RenderOption
   const env = new nunjucks.Environment(
     new nunjucks.FileSystemLoader(options.workspace, { noCache: true }),
     {
+      // Jinja's defaults (as Sceptre uses them): whitespace is controlled in the template with `{%-`.
       autoescape: false,
       throwOnUndefined: true,
-      trimBlocks: true,
-      lstripBlocks: true,
     },
   );
   const e = options.environment;
