@@ -1,3 +1,5 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
 import type { AwsClients } from '../deploy/aws.js';
 import type { Poller } from '../deploy/wait.js';
 import { compareFindings, summarize, type Report } from './findings.js';
@@ -23,6 +25,13 @@ export interface RunResult {
  * template with blocking findings; then plan, deploy or execute the manifest's stacks.
  */
 export async function run(settings: Settings, deps: RunDeps): Promise<RunResult> {
+  if (settings.mode === 'plan' && settings.autoMode && !(await manifestExists(settings))) {
+    const { report } = await validate(settings, deps);
+    report.notices.push(
+      `No stack manifest (${settings.deploy.stacksFile}), so no change sets were previewed: add one to see what a pull request would change in AWS.`,
+    );
+    return { report, changeSets: [] };
+  }
   if (settings.mode === 'validate')
     return { report: (await validate(settings, deps)).report, changeSets: [] };
 
@@ -68,6 +77,15 @@ export async function run(settings: Settings, deps: RunDeps): Promise<RunResult>
   report.findings.sort(compareFindings);
   report.summary = summarize(report.findings, report.templates, settings.failOn);
   return { report, changeSets: result.changeSets };
+}
+
+async function manifestExists(settings: Settings): Promise<boolean> {
+  try {
+    await fs.access(path.resolve(settings.workspace, settings.deploy.stacksFile));
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** A deploy that did not reach its goal fails the job whatever fail-on says. */

@@ -47,6 +47,8 @@ export type CommentMode = 'true' | 'false' | 'on-failure';
 export interface Settings {
   /** Resolved mode: `auto` has already become a concrete mode. */
   mode: Mode;
+  /** The mode came from `auto`: a plan without a stack manifest falls back to validation. */
+  autoMode: boolean;
   /** Absolute path every relative path is resolved against; nothing outside it is read. */
   workspace: string;
   templates: string[];
@@ -155,6 +157,7 @@ export function readSettings(read: InputReader, ctx: SettingsContext): Settings 
   const workspace = path.resolve(ctx.workspace);
   return {
     mode,
+    autoMode: modeInput === 'auto',
     workspace,
     templates: raw('templates')
       .split('\n')

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { realDeps } from '../../src/core/deps.js';
+import { silentLogger } from '../../src/core/logger.js';
+import { run } from '../../src/core/run.js';
+import { readSettings, type InputName } from '../../src/core/settings.js';
+import { workspace } from '../helpers/paths.js';
+
+describe('mode auto on a pull request with credentials', () => {
+  it('validates with a notice when the repository has no stack manifest', async () => {
+    const ws = await workspace({ 'templates/q.json': { copy: 'valid/queue.json' } });
+    const env = { ...process.env, AWS_ACCESS_KEY_ID: 'a', AWS_SECRET_ACCESS_KEY: 'b' };
+    const inputs: Partial<Record<InputName, string>> = { 'policy-validation': 'offline' };
+    const settings = readSettings((name) => inputs[name], {
+      env,
+      workspace: ws,
+      eventName: 'pull_request',
+    });
+    expect(settings).toMatchObject({ mode: 'plan', autoMode: true });
+    const { report } = await run(settings, realDeps(settings, { log: silentLogger, env }));
+    expect(report.plan).toBeUndefined();
+    expect(report.notices).toContainEqual(
+      expect.stringMatching(/No stack manifest \(iac-stacks.yaml\)/),
+    );
+    expect(report.summary.blocking).toBe(false);
+  });
+
+  it('an explicit plan still requires the manifest', async () => {
+    const ws = await workspace({ 'templates/q.json': { copy: 'valid/queue.json' } });
+    const inputs: Partial<Record<InputName, string>> = {
+      mode: 'plan',
+      'policy-validation': 'offline',
+    };
+    const settings = readSettings((name) => inputs[name], { env: {}, workspace: ws });
+    await expect(
+      run(settings, realDeps(settings, { log: silentLogger, env: process.env })),
+    ).rejects.toThrow(/Stack manifest "iac-stacks.yaml" was not found/);
+  });
+});
