@@ -1,4 +1,4 @@
-// Bundle the action (dist/index.js) and the CLI (dist/cli.js) with ncc, both as ESM.
+// Bundle the action (dist/index.js) and the CLI (dist/cli.js → dist/cli/) with ncc, both as ESM.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 
@@ -13,13 +13,10 @@ const ncc = [
 ];
 fs.rmSync('dist', { recursive: true, force: true });
 execFileSync(process.execPath, [...ncc, 'src/index.ts', '-o', 'dist'], { stdio: 'inherit' });
-execFileSync(process.execPath, [...ncc, 'src/cli.ts', '-o', 'dist/.cli'], { stdio: 'inherit' });
-const chunks = fs.readdirSync('dist/.cli').filter((f) => f !== 'index.js' && f.endsWith('.js'));
-if (chunks.length)
-  throw new Error(`the CLI bundle grew chunks (${chunks.join(', ')}); keep it one file`);
-fs.renameSync('dist/.cli/index.js', 'dist/cli.js');
-fs.rmSync('dist/.cli', { recursive: true });
-fs.chmodSync('dist/cli.js', 0o755);
+// The CLI gets its own folder, so its lazily loaded chunks (the AWS SDKs) cannot collide with the
+// action's; dist/cli.js is the small entry package.json's `bin` names.
+execFileSync(process.execPath, [...ncc, 'src/cli.ts', '-o', 'dist/cli'], { stdio: 'inherit' });
+fs.writeFileSync('dist/cli.js', "#!/usr/bin/env node\nimport './cli/index.js';\n", { mode: 0o755 });
 // The offline policy checks read the IAM catalogue from this digest beside the bundles.
 execFileSync(
   process.execPath,

@@ -36,7 +36,7 @@ export async function run(settings: Settings, deps: RunDeps): Promise<RunResult>
     return { report: (await validate(settings, deps)).report, changeSets: [] };
 
   // The deploy stage is loaded only when needed: validate-only runs never load the AWS SDK.
-  const stage = await import(/* webpackMode: "eager" */ '../deploy/index.js');
+  const stage = await import('../deploy/index.js');
   const manifest = await stage.loadManifest(settings.workspace, settings.deploy.stacksFile);
   // Whatever gets deployed is validated, even when input templates does not list it.
   const templates = new Set(settings.templates);

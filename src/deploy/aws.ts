@@ -5,9 +5,8 @@ import type { S3Client } from '@aws-sdk/client-s3';
  * The SDK modules, loaded on first use so validate-only runs never pay for them. The eager mode
  * keeps them inside the one bundle file instead of a separate chunk.
  */
-export const cloudFormationSdk = () =>
-  import(/* webpackMode: "eager" */ '@aws-sdk/client-cloudformation');
-export const s3Sdk = () => import(/* webpackMode: "eager" */ '@aws-sdk/client-s3');
+export const cloudFormationSdk = () => import('@aws-sdk/client-cloudformation');
+export const s3Sdk = () => import('@aws-sdk/client-s3');
 export type CloudFormationSdk = Awaited<ReturnType<typeof cloudFormationSdk>>;
 
 /** One client per region, created on demand: stacks may live in different regions. */

@@ -40,7 +40,7 @@ export async function which(name: string, env: NodeJS.ProcessEnv): Promise<strin
  */
 export async function locateCfnLint(options: LocateOptions): Promise<string> {
   const onPath = await which('cfn-lint', options.env);
-  if (onPath) return onPath;
+  if (onPath) return await unshim(onPath, options.env);
   if (!options.toolCache) {
     throw new UserError(
       'cfn-lint is not installed (it is not on PATH).',
@@ -93,6 +93,34 @@ export async function locateCfnLint(options: LocateOptions): Promise<string> {
     }
   }
   return executable;
+}
+
+export async function firstLines(file: string): Promise<string> {
+  const handle = await fs.open(file, 'r');
+  try {
+    const { buffer, bytesRead } = await handle.read(Buffer.alloc(2048), 0, 2048, 0);
+    return buffer.subarray(0, bytesRead).toString('utf8');
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * A pyenv shim runs a chain of shell scripts (a tenth of a second or more) before Python starts,
+ * for every process. Ask pyenv once which script it runs, and run that directly.
+ */
+async function unshim(executable: string, env: NodeJS.ProcessEnv): Promise<string> {
+  if (path.basename(path.dirname(executable)) !== 'shims') return executable;
+  if (!/pyenv/.test(await firstLines(executable).catch(() => ''))) return executable;
+  const result = await execa('pyenv', ['which', 'cfn-lint'], {
+    env,
+    extendEnv: false,
+    reject: false,
+    timeout: 10_000,
+    stdin: 'ignore',
+  });
+  const real = String(result.stdout ?? '').trim();
+  return !result.failed && real && (await exists(real)) ? real : executable;
 }
 
 async function exists(file: string): Promise<boolean> {

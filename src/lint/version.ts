@@ -2,6 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
 import { lintEnvironment } from './cfnlint.js';
+import { firstLines } from './install.js';
 
 /**
  * The installed cfn-lint's version, e.g. "1.51.0". `cfn-lint --version` costs a whole Python start
@@ -13,7 +14,7 @@ export async function cfnLintVersion(
   env: NodeJS.ProcessEnv,
 ): Promise<string | undefined> {
   try {
-    const fromMetadata = await versionFromMetadata(executable, env);
+    const fromMetadata = await versionFromMetadata(executable);
     if (fromMetadata) return fromMetadata;
   } catch {
     // any surprise in the layout: ask cfn-lint itself below
@@ -28,35 +29,8 @@ export async function cfnLintVersion(
   return /(\d+\.\d+\.\d+)/.exec(String(result.stdout ?? ''))?.[1];
 }
 
-async function firstLines(file: string): Promise<string> {
-  const handle = await fs.open(file, 'r');
-  try {
-    const { buffer, bytesRead } = await handle.read(Buffer.alloc(2048), 0, 2048, 0);
-    return buffer.subarray(0, bytesRead).toString('utf8');
-  } finally {
-    await handle.close();
-  }
-}
-
-async function versionFromMetadata(
-  executable: string,
-  env: NodeJS.ProcessEnv,
-): Promise<string | undefined> {
-  let script = executable;
-  let head = await firstLines(script);
-  if (/pyenv/.test(head) && path.basename(path.dirname(script)) === 'shims') {
-    // A pyenv shim: ask pyenv (a shell script, ~30 ms) which real script it runs.
-    const which = await execa('pyenv', ['which', 'cfn-lint'], {
-      env: lintEnvironment(env),
-      extendEnv: false,
-      reject: false,
-      timeout: 10_000,
-      stdin: 'ignore',
-    });
-    if (which.failed) return undefined;
-    script = String(which.stdout).trim();
-    head = await firstLines(script);
-  }
+async function versionFromMetadata(executable: string): Promise<string | undefined> {
+  const head = await firstLines(executable);
   const interpreter = /^#!(\S*python[\d.]*)\s*$/m.exec(head.split('\n')[0] ?? '')?.[1];
   if (!interpreter || !path.isAbsolute(interpreter)) return undefined;
   // The prefix of the interpreter as invoked (a venv's bin/python is a link; keep the venv).

@@ -45,7 +45,7 @@ export interface AnalyzerOptions {
  */
 export async function createAccessAnalyzer(options: AnalyzerOptions): Promise<PolicyAnalyzer> {
   // Eager: bundled into the same file (the CLI must stay one file) but evaluated only here.
-  const sdk = await import(/* webpackMode: "eager" */ '@aws-sdk/client-accessanalyzer');
+  const sdk = await import('@aws-sdk/client-accessanalyzer');
   const client = new sdk.AccessAnalyzerClient({
     region: options.region,
     retryMode: 'adaptive',

@@ -153,9 +153,23 @@ describe('cfn-lint (the real one)', () => {
 });
 
 describe('locating cfn-lint', () => {
-  it('uses the one on PATH', async () => {
-    expect(await locateCfnLint({ env: process.env, version: '1.51.0', log: silentLogger })).toBe(
-      cfnLint,
+  it('uses the one on PATH, skipping a pyenv shim for the script it runs', async () => {
+    const located = await locateCfnLint({ env: process.env, version: '1.51.0', log: silentLogger });
+    const { execFileSync } = await import('node:child_process');
+    const isShim = path.basename(path.dirname(cfnLint)) === 'shims';
+    const expected = isShim
+      ? execFileSync('pyenv', ['which', 'cfn-lint'], { encoding: 'utf8' }).trim()
+      : cfnLint;
+    expect(located).toBe(expected);
+    expect(execFileSync(located, ['--version'], { encoding: 'utf8' })).toMatch(/cfn-lint 1\./);
+  });
+
+  it('keeps an executable named like a shim that pyenv does not run', async () => {
+    const ws = await workspace({ 'shims/cfn-lint': '#!/bin/sh\necho "cfn-lint 1.0.0"\n' });
+    await fs.chmod(path.join(ws, 'shims/cfn-lint'), 0o755);
+    const env = { PATH: path.join(ws, 'shims') };
+    expect(await locateCfnLint({ env, version: '1.51.0', log: silentLogger })).toBe(
+      path.join(ws, 'shims/cfn-lint'),
     );
   });
 
