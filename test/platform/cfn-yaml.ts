@@ -1,56 +1,12 @@
 // Reading the platform's CloudFormation templates, stack manifest and environment files.
-// CloudFormation's short-form intrinsics (!Ref, !Sub, ...) are YAML tags; they are turned into
-// their long form ({ Ref: x }, { 'Fn::Sub': x }) so tests can walk plain objects.
+// Templates go through the action's own parser (short forms become long form, { Ref: x }), so
+// tests walk plain objects.
 import { readFileSync } from 'node:fs';
-import nunjucks from 'nunjucks';
-import { parse, type CollectionTag, type ScalarTag, type YAMLMap, type YAMLSeq } from 'yaml';
-
-const SHORT_FORMS = [
-  'Ref',
-  'Sub',
-  'GetAtt',
-  'If',
-  'Join',
-  'Select',
-  'Split',
-  'FindInMap',
-  'ImportValue',
-  'Equals',
-  'And',
-  'Or',
-  'Not',
-  'Condition',
-  'Base64',
-  'Cidr',
-  'GetAZs',
-] as const;
-
-function longName(short: string): string {
-  return short === 'Ref' || short === 'Condition' ? short : `Fn::${short}`;
-}
-
-function tagsFor(short: string): (ScalarTag | CollectionTag)[] {
-  const key = longName(short);
-  const tag = `!${short}`;
-  const scalar: ScalarTag = {
-    tag,
-    // !GetAtt Resource.Attribute.Path splits at the first dot only: the attribute may
-    // contain dots (Endpoint.Address).
-    resolve: (value: string) => {
-      if (short !== 'GetAtt') return { [key]: value };
-      const dot = value.indexOf('.');
-      return { [key]: dot < 0 ? [value] : [value.slice(0, dot), value.slice(dot + 1)] };
-    },
-  };
-  const collection = (kind: 'seq' | 'map'): CollectionTag => ({
-    tag,
-    collection: kind,
-    resolve: (node: YAMLSeq.Parsed | YAMLMap.Parsed) => ({ [key]: node.toJSON() as unknown }),
-  });
-  return [scalar, collection('seq'), collection('map')];
-}
-
-export const cfnTags: (ScalarTag | CollectionTag)[] = SHORT_FORMS.flatMap(tagsFor);
+import { dirname } from 'node:path';
+import { parse } from 'yaml';
+import { renderTemplate } from '../../src/discover/render.js';
+import { toPlain } from '../../src/parse/nodes.js';
+import { parseTemplate as parseCfn } from '../../src/parse/template.js';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
@@ -63,8 +19,11 @@ export interface Template {
   Metadata?: JsonObject;
 }
 
-export function parseTemplate(text: string): Template {
-  return parse(text, { customTags: cfnTags, maxAliasCount: -1 }) as Template;
+/** Parsed by the action's own parser, so the tests read templates exactly as the action does. */
+export function parseTemplate(text: string, file = 'template.yaml'): Template {
+  const result = parseCfn(text, file);
+  if (!result.ok) throw new Error(`${file}:${result.finding.line}: ${result.finding.message}`);
+  return toPlain(result.template.root) as Template;
 }
 
 export interface EnvironmentFile {
@@ -78,20 +37,26 @@ export function readEnvironment(path: string): EnvironmentFile {
   return parse(readFileSync(path, 'utf8')) as EnvironmentFile;
 }
 
-// Renders a .njk template the way the action documents it: the environment file's
-// `variables` at top level plus `environment` (its name) and `parameters`.
+/** Renders a .njk template with the action's own renderer and the environment file. */
 export function renderNunjucks(path: string, env: EnvironmentFile): string {
-  const engine = new nunjucks.Environment(null, { autoescape: false, throwOnUndefined: true });
-  return engine.renderString(readFileSync(path, 'utf8'), {
-    ...env.variables,
-    environment: env.name,
-    parameters: env.parameters ?? {},
+  const result = renderTemplate(readFileSync(path, 'utf8'), path, {
+    workspace: dirname(path),
+    trusted: false,
+    environment: {
+      name: env.name,
+      file: path,
+      variables: env.variables ?? {},
+      parameters: env.parameters ?? {},
+      stacks: {},
+    },
   });
+  if (!result.ok) throw new Error(`${path}:${result.finding.line}: ${result.finding.message}`);
+  return result.text;
 }
 
 export function loadTemplate(path: string, env: EnvironmentFile): Template {
   const text = path.endsWith('.njk') ? renderNunjucks(path, env) : readFileSync(path, 'utf8');
-  return parseTemplate(text);
+  return parseTemplate(text, path);
 }
 
 export interface ManifestStack {

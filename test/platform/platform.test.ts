@@ -27,7 +27,7 @@ import {
   type JsonObject,
   type Template,
 } from './cfn-yaml.js';
-import { startMoto, type MotoServer } from './moto-server.js';
+import { startMoto, type Moto } from '../helpers/moto.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const TEMPLATE_DIR = join(ROOT, 'templates');
@@ -689,7 +689,7 @@ function outputsOf(stack: Stack): Record<string, string> {
 }
 
 describe('deploying to moto', () => {
-  let moto: MotoServer | undefined;
+  let moto: Moto | undefined;
   let cfn: CloudFormationClient;
   let s3: S3Client;
   const outputs = new Map<string, Record<string, string>>();
