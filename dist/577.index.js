@@ -10,7 +10,9 @@ __webpack_require__.r(__webpack_exports__);
 
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
+  knownParameters: () => (/* reexport */ knownParameters),
   loadManifest: () => (/* reexport */ loadManifest),
+  resolveStacks: () => (/* reexport */ resolveStacks),
   runDeployStage: () => (/* binding */ runDeployStage)
 });
 
@@ -438,6 +440,8 @@ function checkSchema(doc, schema, lines) {
 const CAPABILITY_ORDER = ['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM', 'CAPABILITY_AUTO_EXPAND'];
 /** `${environment}`, `${stacks.ID.outputs.KEY}`, or any other `${...}` (an error); `$${` is literal. */
 const VARIABLE = /\$?\$\{([^}]*)\}/g;
+/** A value that waits for another stack's output (not the escaped `$${`). */
+const OUTPUT_REF_ANYWHERE = /(^|[^$])\$\{stacks\./;
 const OUTPUT_REF = /^stacks\.([A-Za-z][A-Za-z0-9_-]*)\.outputs\.([A-Za-z0-9]+)$/;
 /** Read and check the manifest; every problem names the file, line and key. */
 async function loadManifest(workspace, file) {
@@ -638,6 +642,22 @@ async function readParameterFile(workspace, file) {
     if (typeof data !== 'object')
         throw new errors/* UserError */.y(`${file}: a parameter file must be a map of values or a [{ParameterKey, ParameterValue}] list.`);
     return data;
+}
+/**
+ * The values a stack's template is deployed with that are known before anything deploys (outputs
+ * of other stacks are not), for resolving its policies at validation time.
+ */
+function knownParameters(stack) {
+    const values = new Map();
+    for (const layer of stack.parameters) {
+        for (const [key, raw] of Object.entries(layer.values)) {
+            if (OUTPUT_REF_ANYWHERE.test(raw))
+                values.delete(key);
+            else
+                values.set(key, raw.replace(/\$\$\{/g, '${'));
+        }
+    }
+    return Object.fromEntries(values);
 }
 /**
  * The parameter values a stack sends, given the parameters its template declares and the outputs

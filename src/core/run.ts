@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { AwsClients } from '../deploy/aws.js';
+import { loadEnvironment } from '../discover/environment.js';
 import type { Poller } from '../deploy/wait.js';
 import { compareFindings, summarize, type Report } from './findings.js';
 import type { Settings } from './settings.js';
@@ -48,7 +49,22 @@ export async function run(settings: Settings, deps: RunDeps): Promise<RunResult>
       if (file && !file.includes('${')) templates.add(file);
     }
   }
-  const validation = await validate({ ...settings, templates: [...templates] }, deps);
+  // Policies are resolved with the parameter values each stack is deployed with.
+  const environment = await loadEnvironment(settings.workspace, settings.environment);
+  const stacks = await stage.resolveStacks(manifest, {
+    workspace: settings.workspace,
+    selection: [],
+    ...(environment ? { environment } : {}),
+  });
+  const parametersByFile = new Map<string, Record<string, string>>();
+  for (const stack of stacks.all.values()) {
+    if (!parametersByFile.has(stack.template)) {
+      parametersByFile.set(stack.template, stage.knownParameters(stack));
+    }
+  }
+  const validation = await validate({ ...settings, templates: [...templates] }, deps, (file) =>
+    parametersByFile.get(file),
+  );
   const report = validation.report;
   if (report.summary.blocking) {
     report.notices.push(

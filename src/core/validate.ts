@@ -26,9 +26,13 @@ export interface PolicyOutcome {
   notices: string[];
 }
 
+/** Parameter values a template is deployed with, where a stack manifest says so. */
+export type ParametersFor = (file: string) => Record<string, string> | undefined;
+
 export type PolicyChecker = (
   templates: readonly ParsedTemplate[],
   environment: Environment | undefined,
+  parametersFor?: ParametersFor,
 ) => Promise<PolicyOutcome>;
 
 /** The edges the validation touches, passed in so tests and the CLI can choose them. */
@@ -55,7 +59,11 @@ export interface Validation {
  * Find, render and parse the templates, then lint them with cfn-lint and check their policies at
  * the same time, and gather everything into one report.
  */
-export async function validate(settings: Settings, deps: ValidateDeps): Promise<Validation> {
+export async function validate(
+  settings: Settings,
+  deps: ValidateDeps,
+  parametersFor?: ParametersFor,
+): Promise<Validation> {
   const environment = await loadEnvironment(settings.workspace, settings.environment);
   const sources = await findTemplates(settings.workspace, settings.templates);
   deps.log.info(
@@ -135,7 +143,7 @@ export async function validate(settings: Settings, deps: ValidateDeps): Promise<
       lintRun,
       versionRun,
       deps.checkPolicies && settings.policies.validation !== 'off'
-        ? deps.checkPolicies(templates, environment)
+        ? deps.checkPolicies(templates, environment, parametersFor)
         : Promise.resolve<PolicyOutcome>({ policies: [], findings: [], notices: [] }),
     ]);
     // A file our parser rejected already has its finding; cfn-lint's E0000 would repeat it.

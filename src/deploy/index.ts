@@ -18,7 +18,7 @@ import {
 import { resolveStacks, type Manifest, type StackSpec } from './manifest.js';
 import type { Poller } from './wait.js';
 
-export { loadManifest } from './manifest.js';
+export { knownParameters, loadManifest, resolveStacks } from './manifest.js';
 
 /** The edges of the plan and deploy stage. */
 export interface DeployDeps {

@@ -9,6 +9,8 @@ import { checkSchema, type SchemaNode } from './schema-check.js';
 const CAPABILITY_ORDER = ['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM', 'CAPABILITY_AUTO_EXPAND'];
 /** `${environment}`, `${stacks.ID.outputs.KEY}`, or any other `${...}` (an error); `$${` is literal. */
 const VARIABLE = /\$?\$\{([^}]*)\}/g;
+/** A value that waits for another stack's output (not the escaped `$${`). */
+const OUTPUT_REF_ANYWHERE = /(^|[^$])\$\{stacks\./;
 const OUTPUT_REF = /^stacks\.([A-Za-z][A-Za-z0-9_-]*)\.outputs\.([A-Za-z0-9]+)$/;
 
 type Scalar = string | number | boolean;
@@ -333,6 +335,21 @@ async function readParameterFile(
       `${file}: a parameter file must be a map of values or a [{ParameterKey, ParameterValue}] list.`,
     );
   return data as Record<string, unknown>;
+}
+
+/**
+ * The values a stack's template is deployed with that are known before anything deploys (outputs
+ * of other stacks are not), for resolving its policies at validation time.
+ */
+export function knownParameters(stack: StackSpec): Record<string, string> {
+  const values = new Map<string, string>();
+  for (const layer of stack.parameters) {
+    for (const [key, raw] of Object.entries(layer.values)) {
+      if (OUTPUT_REF_ANYWHERE.test(raw)) values.delete(key);
+      else values.set(key, raw.replace(/\$\$\{/g, '${'));
+    }
+  }
+  return Object.fromEntries(values);
 }
 
 /**

@@ -4,7 +4,6 @@ import type { Finding, PolicyEntry, Severity } from '../core/findings.js';
 import type { Logger } from '../core/logger.js';
 import type { Settings } from '../core/settings.js';
 import type { PolicyChecker } from '../core/validate.js';
-import type { Environment } from '../discover/environment.js';
 import type { ParsedTemplate } from '../parse/template.js';
 import {
   analyzeAll,
@@ -67,10 +66,11 @@ const ANALYZER_PERMISSIONS =
  */
 export function createPolicyChecker(options: PolicyCheckerOptions): PolicyChecker {
   const { settings, log } = options;
-  return async (templates, environment) => {
+  return async (templates, environment, parametersFor) => {
     const notices: string[] = [];
     const located: Located[] = [];
-    const prepared = preparePolicies(templates, environment, settings.aws, located, notices);
+    const parameters = (file: string) => parametersFor?.(file) ?? environment?.parameters ?? {};
+    const prepared = preparePolicies(templates, parameters, settings.aws, located, notices);
     const policies: PolicyEntry[] = prepared.map(({ policy }) => ({
       file: policy.file,
       logicalId: policy.logicalId,
@@ -184,7 +184,7 @@ export function createPolicyChecker(options: PolicyCheckerOptions): PolicyChecke
 
 function preparePolicies(
   templates: readonly ParsedTemplate[],
-  environment: Environment | undefined,
+  parameters: (file: string) => Record<string, string>,
   aws: Settings['aws'],
   located: Located[],
   notices: string[],
@@ -196,7 +196,7 @@ function preparePolicies(
       region: aws.region,
       accountId: aws.accountId,
       partition: aws.partition,
-      parameters: environment?.parameters ?? {},
+      parameters: parameters(template.file),
     });
     for (const policy of extractPolicies(template, resolver)) {
       const resolved = resolver.document(policy.node);

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { realDeps } from '../../src/core/deps.js';
 import { silentLogger } from '../../src/core/logger.js';
 import { run } from '../../src/core/run.js';
@@ -19,6 +19,7 @@ beforeAll(async () => {
 });
 afterAll(() => moto.stop());
 beforeEach(() => moto.reset());
+afterEach(() => vi.unstubAllEnvs());
 
 async function demoWorkspace(): Promise<string> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'iac-run-'));
@@ -59,6 +60,56 @@ describe('run', () => {
     expect(report.notices.join('\n')).toMatch(/no change set was created/);
     expect(report.plan).toBeUndefined();
     expect(await stackNames()).toEqual([]);
+  });
+
+  it('resolves policies with the parameter values the manifest deploys each stack with', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'iac-run-'));
+    const template = [
+      'Parameters:',
+      '  Target:',
+      '    Type: String',
+      '    Default: "*"',
+      'Resources:',
+      '  Writer:',
+      '    Type: AWS::IAM::ManagedPolicy',
+      '    Properties:',
+      '      PolicyDocument:',
+      '        Version: "2012-10-17"',
+      '        Statement:',
+      '          - Effect: Allow',
+      '            Action: s3:PutObject',
+      '            Resource: !Ref Target',
+      '',
+    ].join('\n');
+    await fs.mkdir(path.join(dir, 'templates'));
+    await fs.writeFile(path.join(dir, 'templates/writer.yaml'), template);
+    await fs.writeFile(
+      path.join(dir, 'iac-stacks.yaml'),
+      'stacks:\n  writer:\n    template: templates/writer.yaml\n    parameters:\n      Target: "arn:aws:s3:::landing/*"\n',
+    );
+    // The AWS SDK reads credentials from the process environment.
+    for (const [key, value] of Object.entries(TEST_ENV)) vi.stubEnv(key, value);
+    const env = { ...process.env, ...TEST_ENV };
+    const read = (mode: string) => {
+      const inputs: Partial<Record<InputName, string>> = {
+        mode,
+        'endpoint-url': moto.endpoint,
+        'policy-validation': 'offline',
+      };
+      return readSettings((name) => inputs[name], { env, workspace: dir });
+    };
+    const rule = (report: { findings: { ruleId: string }[] }) =>
+      report.findings.map((f) => f.ruleId).filter((id) => id === 'WRITE_ON_ALL_RESOURCES');
+    // Validation alone knows only the template's Default ("*")...
+    const validated = await run(
+      read('validate'),
+      realDeps(read('validate'), { log: silentLogger, env }),
+    );
+    expect(rule(validated.report)).toEqual(['WRITE_ON_ALL_RESOURCES']);
+    // ...a plan resolves the policy with the manifest's value, which names the bucket.
+    const planned = await run(read('plan'), realDeps(read('plan'), { log: silentLogger, env }));
+    expect(planned.report.plan?.map((p) => p.stackId)).toEqual(['writer']);
+    expect(rule(planned.report)).toEqual([]);
   });
 
   it('runs the built action (dist/index.js) in deploy mode and sets stack outputs as action outputs', async () => {
