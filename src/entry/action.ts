@@ -9,6 +9,7 @@ import type { Logger } from '../core/logger.js';
 import { readSettings } from '../core/settings.js';
 import { deployFailed, run, stackOutputs } from '../core/run.js';
 import type { FolderCache } from '../lint/install.js';
+import { escapeMarkdown } from '../report/escape.js';
 import { formatJson } from '../report/json.js';
 import { actionPublishDeps, publish } from '../report/publish.js';
 import { formatPlanText, formatText } from '../report/text.js';
@@ -69,6 +70,15 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<v
       );
     }
   } catch (error) {
-    core.setFailed(describeError(error));
+    const message = describeError(error);
+    core.setFailed(message);
+    // The run page shows it too, not only the log; the summary is best effort.
+    if (env.GITHUB_STEP_SUMMARY) {
+      const lines = message.split('\n').map(escapeMarkdown);
+      await core.summary
+        .addRaw(`### ❌ iac-action could not run\n\n${lines.join('<br>\n')}\n`)
+        .write()
+        .catch(() => undefined);
+    }
   }
 }

@@ -24,16 +24,18 @@ execute   run the change sets a plan kept (--change-set-name NAME)
 Paths are files, folders, globs or cdk.out folders (default: templates/).
 
 Options:
-  --format text|json|sarif  output format (default text); sarif is SARIF 2.1.0
-  --markdown FILE         also write the pull request comment the action would post
-  --summary FILE          also write the job summary the action would write
-  --stacks-file FILE      stack manifest for plan/deploy (default iac-stacks.yaml)
-  --endpoint-url URL      send AWS calls to this endpoint (e.g. a local moto server)
-  --environment NAME      environment file: environments/NAME.yaml, or a path
-  --fail-on LEVEL         error | warning | none (default error)
-  --<input> VALUE         any action input, e.g. --cfn-lint-args "--include-checks I"
-  -h, --help              show this help
-  -v, --version           show the version
+  --format text|json|sarif     output format (default text); sarif is SARIF 2.1.0
+  --environment NAME           environment file: environments/NAME.yaml, or a path
+  --fail-on LEVEL              error | warning | none (default error)
+  --policy-validation MODE     access-analyzer | offline | off (default: Access Analyzer
+                               when AWS credentials are present, otherwise offline)
+  --markdown FILE              also write the pull request comment the action would post
+  --summary FILE               also write the job summary the action would write
+  --stacks-file FILE           stack manifest for plan/deploy (default iac-stacks.yaml)
+  --endpoint-url URL           send AWS calls to this endpoint (e.g. a local moto server)
+  --<input> VALUE              any action input, e.g. --cfn-lint-args "--include-checks I"
+  -h, --help                   show this help
+  -v, --version                show the version
 
 Exit status: 0 nothing blocks, 1 findings block, 2 bad input or a tool failure.`;
 

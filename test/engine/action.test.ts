@@ -35,7 +35,8 @@ async function runAction(
   const outputs: Record<string, string> = {};
   const text = await fs.readFile(outputFile, 'utf8');
   for (const m of text.matchAll(/^(.+?)<<(.+)\n([\s\S]*?)\n\2$/gm)) outputs[m[1]!] = m[3]!;
-  return { code: 'code' in result ? result.code : 0, stdout: result.stdout, outputs };
+  const summary = await fs.readFile(summaryFile, 'utf8');
+  return { code: 'code' in result ? result.code : 0, stdout: result.stdout, outputs, summary };
 }
 
 describe('the built action (dist/index.js on Node 24)', () => {
@@ -81,6 +82,8 @@ describe('the built action (dist/index.js on Node 24)', () => {
     expect(wrong.stdout).toContain(
       '::error::Input "fail-on" is "often", which is not one of: error, warning, none.',
     );
+    expect(wrong.summary).toContain('iac-action could not run');
+    expect(wrong.summary).toContain('Input &quot;fail-on&quot; is &quot;often&quot;');
     const pr = await runAction(ws, { mode: 'deploy' }, { GITHUB_EVENT_NAME: 'pull_request' });
     expect(pr.code).toBe(1);
     expect(pr.stdout).toMatch(/::error::Input "mode: deploy" is refused on pull_request events/);
