@@ -129,6 +129,8 @@ const BUILT: Record<string, (ctx: BuildContext) => ExtractedPolicy[]> = {
   'AWS::Lambda::LayerVersionPermission': layerPermission,
   'AWS::Events::EventBusPolicy': eventBusPolicy,
   'AWS::Organizations::Policy': organizationsPolicy,
+  'AWS::Serverless::Function': samInlinePolicies,
+  'AWS::Serverless::StateMachine': samInlinePolicies,
 };
 
 /** Every resource type we find policies in, for the docs and tests. */
@@ -239,6 +241,24 @@ function fromSpec(ctx: BuildContext, spec: DocumentSpec): ExtractedPolicy[] {
   };
   walk(ctx.properties, spec.path, ctx.properties, '');
   return out;
+}
+
+/**
+ * SAM's `Policies` mixes managed policy names, policy templates (`S3ReadPolicy: ...`) and inline
+ * documents, alone or in a list; only the inline documents are policies to check here.
+ */
+function samInlinePolicies(ctx: BuildContext): ExtractedPolicy[] {
+  const policies = chosen(child(ctx.properties, 'Policies'), ctx.resolver);
+  const items = isSeq(policies) ? policies.items : policies ? [policies] : [];
+  const found: ExtractedPolicy[] = [];
+  items.forEach((item, index) => {
+    const document = chosen(item, ctx.resolver);
+    if (isMap(document) && child(document, 'Statement')) {
+      const name = isSeq(policies) ? `Policies[${index}]` : 'Policies';
+      found.push(policy(ctx, { policyType: 'IDENTITY_POLICY' }, document, name));
+    }
+  });
+  return found;
 }
 
 function nameOf(

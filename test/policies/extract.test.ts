@@ -36,6 +36,8 @@ describe('extractPolicies', () => {
       'AWS::Kinesis::ResourcePolicy',
       'AWS::Organizations::Policy',
       'AWS::S3Express::BucketPolicy',
+      'AWS::Serverless::Function',
+      'AWS::Serverless::StateMachine',
     ]);
   });
 
@@ -146,6 +148,38 @@ describe('extractPolicies', () => {
       'Stream/ResourcePolicy/RESOURCE_POLICY',
       'Scp/deny-regions/SERVICE_CONTROL_POLICY',
       'Express/PolicyDocument/RESOURCE_POLICY',
+    ]);
+  });
+
+  it('reads the inline documents of SAM functions and state machines, not their policy templates', () => {
+    const parsed = withResources(
+      `  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: index.handler
+      Policies:
+        - AWSLambdaBasicExecutionRole
+        - S3ReadPolicy: { BucketName: data }
+        - Version: '2012-10-17'
+          Statement:
+            - { Effect: Allow, Action: sqs:SendMessage, Resource: '*' }
+        - !If [IsProd, { Statement: [{ Effect: Allow, Action: 's3:*', Resource: '*' }] }, !Ref AWS::NoValue]
+  Machine:
+    Type: AWS::Serverless::StateMachine
+    Properties:
+      Policies:
+        Version: '2012-10-17'
+        Statement:
+          - { Effect: Allow, Action: lambda:InvokeFunction, Resource: '*' }
+`,
+      'Conditions:\n  IsProd: !Equals [a, b]\n',
+    );
+    const found = extractPolicies(parsed, new TemplateResolver(parsed.root, scope)).map(
+      (p) => `${p.logicalId}/${p.policyName}/${p.policyType}:${p.start.line}`,
+    );
+    expect(found).toEqual([
+      'Fn/Policies[2]/IDENTITY_POLICY:12',
+      'Machine/Policies/IDENTITY_POLICY:20',
     ]);
   });
 
