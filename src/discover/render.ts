@@ -3,13 +3,38 @@ import type { Finding } from '../core/findings.js';
 import type { Environment } from './environment.js';
 
 /**
- * Names that reach JavaScript internals from a nunjucks expression (the known sandbox escapes go
- * through `constructor`). A repository template using them could run code in a job that holds
- * credentials, so they are refused unless the user trusts the repository's config.
+ * Known nunjucks sandbox escapes reach JavaScript through these properties (`range.constructor`
+ * is Function). Every `a.b` and `a[b]` in a template goes through the runtime's memberLookup, so
+ * the check sits there, after any string building, and not on the template text. A repository
+ * template using them could run code in a job that holds credentials: refused unless the user
+ * trusts the repository's config.
  */
-const UNSAFE_IN_TAGS =
-  /\b(constructor|__proto__|prototype|process|require|globalThis|global|eval|Function)\b/;
-const TAGS = /\{\{[\s\S]*?\}\}|\{%[\s\S]*?%\}/g;
+const UNSAFE_MEMBERS = new Set([
+  'constructor',
+  '__proto__',
+  'prototype',
+  '__defineGetter__',
+  '__defineSetter__',
+  '__lookupGetter__',
+  '__lookupSetter__',
+]);
+let guarded = true;
+/** The member the guard refused last, to find its line: nunjucks often reports none. */
+let refused: string | undefined;
+// The runtime's typings omit memberLookup; the compiled templates call it by this name.
+const runtime = nunjucks.runtime as unknown as {
+  memberLookup: (obj: unknown, val: unknown) => unknown;
+};
+const memberLookup = runtime.memberLookup;
+runtime.memberLookup = (obj: unknown, val: unknown) => {
+  if (guarded && UNSAFE_MEMBERS.has(String(val))) {
+    refused = String(val);
+    throw new Error(
+      `"${String(val)}" reaches JavaScript internals and could run code in this job, so it is refused. Set input trust-repo-config: true only if you trust every author of this repository`,
+    );
+  }
+  return memberLookup(obj, val);
+};
 
 export interface RenderOptions {
   workspace: string;
@@ -33,19 +58,6 @@ export function renderTemplate(text: string, file: string, options: RenderOption
       message,
     },
   });
-  if (!options.trusted) {
-    for (const match of text.matchAll(TAGS)) {
-      const word = UNSAFE_IN_TAGS.exec(match[0]);
-      if (word) {
-        const line = text.slice(0, match.index).split('\n').length;
-        return fail(
-          line,
-          1,
-          `Template expression uses "${word[1]}", which could run code in this job; it is refused. Set input trust-repo-config: true only if you trust every author of this repository.`,
-        );
-      }
-    }
-  }
   const env = new nunjucks.Environment(
     new nunjucks.FileSystemLoader(options.workspace, { noCache: true }),
     {
@@ -61,6 +73,8 @@ export function renderTemplate(text: string, file: string, options: RenderOption
     environment: e?.name ?? '',
     parameters: e?.parameters ?? {},
   };
+  guarded = !options.trusted;
+  refused = undefined;
   try {
     return { ok: true, text: env.renderString(text, context) };
   } catch (error) {
@@ -72,13 +86,24 @@ export function renderTemplate(text: string, file: string, options: RenderOption
       .filter((l) => l && !l.startsWith('(') && !/^Template render error/.test(l))
       .join(' ')
       .replace(/^Error: /, '');
-    const hint = e
-      ? ''
-      : ' No environment was given: set input "environment" (e.g. dev) to supply variables.';
+    const hint =
+      e || refused
+        ? ''
+        : ' No environment was given: set input "environment" (e.g. dev) to supply variables.';
+    const line = (refused && lineOfTag(text, refused)) || (where ? Number(where[1]) : 1);
     return fail(
-      where ? Number(where[1]) : 1,
-      where ? Number(where[2]) : 1,
+      line,
+      where && !refused ? Number(where[2]) : 1,
       `Template rendering failed: ${detail}.${hint}`,
     );
+  } finally {
+    guarded = true;
   }
+}
+
+/** The line of the first tag naming the member, or of the first tag that builds a name in `[...]`. */
+function lineOfTag(text: string, member: string): number | undefined {
+  const tags = [...text.matchAll(/\{\{[\s\S]*?\}\}|\{%[\s\S]*?%\}/g)];
+  const tag = tags.find((t) => t[0].includes(member)) ?? tags.find((t) => t[0].includes('['));
+  return tag ? text.slice(0, tag.index).split('\n').length : undefined;
 }

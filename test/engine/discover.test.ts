@@ -150,14 +150,30 @@ describe('environments and rendering', () => {
   });
 
   it('refuses expressions that reach JavaScript internals unless the repository is trusted', () => {
-    const escape = 'Resources:\n  A:\n    Type: {{ range.constructor("return process.env")() }}\n';
-    const refused = renderTemplate(escape, 't.njk', { workspace: os.tmpdir(), trusted: false });
-    expect(refused).toMatchObject({ ok: false, finding: { line: 3 } });
-    expect(!refused.ok && refused.finding.message).toMatch(/"constructor".*trust-repo-config/);
-    const trusted = renderTemplate('A: {{ "x" | upper }}\n', 't.njk', {
+    const opts = { workspace: os.tmpdir(), trusted: false };
+    const escapes = [
+      'Type: {{ range.constructor("return process.env")() }}',
+      // Built at run time, so no text check could see it.
+      'Type: {{ cycler["constr" + "uctor"]("return 1")() }}',
+      'Type: {{ ""["__pro" + "to__"] }}',
+    ];
+    for (const escape of escapes) {
+      const refused = renderTemplate(`Resources:\n  A:\n    ${escape}\n`, 't.njk', opts);
+      expect(refused, escape).toMatchObject({ ok: false, finding: { line: 3, ruleId: 'R1001' } });
+      expect(!refused.ok && refused.finding.message).toMatch(
+        /JavaScript internals.*trust-repo-config/,
+      );
+    }
+    // Ordinary text that merely names those words renders.
+    expect(renderTemplate('A: {{ "process-constructor" | upper }}\n', 't.njk', opts)).toEqual({
+      ok: true,
+      text: 'A: PROCESS-CONSTRUCTOR\n',
+    });
+    // A trusted repository renders anything nunjucks does.
+    const trusted = renderTemplate('A: {{ range.constructor("return 7")() }}\n', 't.njk', {
       workspace: os.tmpdir(),
       trusted: true,
     });
-    expect(trusted).toEqual({ ok: true, text: 'A: X\n' });
+    expect(trusted).toEqual({ ok: true, text: 'A: 7\n' });
   });
 });
