@@ -4,7 +4,7 @@ import type { AwsClients } from '../deploy/aws.js';
 import { loadEnvironment } from '../discover/environment.js';
 import type { Poller } from '../deploy/wait.js';
 import { compareFindings, summarize, type Report } from './findings.js';
-import type { Settings } from './settings.js';
+import { INPUT_DEFAULTS, type Settings } from './settings.js';
 import { validate, type ValidateDeps } from './validate.js';
 
 /** Everything a run touches: the validation's edges plus AWS and a clock for plan and deploy. */
@@ -39,8 +39,13 @@ export async function run(settings: Settings, deps: RunDeps): Promise<RunResult>
   // The deploy stage is loaded only when needed: validate-only runs never load the AWS SDK.
   const stage = await import('../deploy/index.js');
   const manifest = await stage.loadManifest(settings.workspace, settings.deploy.stacksFile);
-  // Whatever gets deployed is validated, even when input templates does not list it.
-  const templates = new Set(settings.templates);
+  // Whatever gets deployed is validated, even when input templates does not list it; the default
+  // folder counts only when it exists, since the manifest may keep its templates elsewhere.
+  const defaultOnly =
+    settings.templates.length === 1 && settings.templates[0] === INPUT_DEFAULTS.templates;
+  const skipDefault =
+    defaultOnly && !(await exists(path.resolve(settings.workspace, INPUT_DEFAULTS.templates)));
+  const templates = new Set(skipDefault ? [] : settings.templates);
   for (const stack of Object.values(manifest.stacks)) {
     for (const file of [
       stack.template,
@@ -95,9 +100,13 @@ export async function run(settings: Settings, deps: RunDeps): Promise<RunResult>
   return { report, changeSets: result.changeSets };
 }
 
-async function manifestExists(settings: Settings): Promise<boolean> {
+function manifestExists(settings: Settings): Promise<boolean> {
+  return exists(path.resolve(settings.workspace, settings.deploy.stacksFile));
+}
+
+async function exists(file: string): Promise<boolean> {
   try {
-    await fs.access(path.resolve(settings.workspace, settings.deploy.stacksFile));
+    await fs.access(file);
     return true;
   } catch {
     return false;

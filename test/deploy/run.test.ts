@@ -112,6 +112,32 @@ describe('run', () => {
     expect(rule(planned.report)).toEqual([]);
   });
 
+  it('plans a manifest whose templates live outside the default templates/ folder', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'iac-run-'));
+    await fs.mkdir(path.join(dir, 'infra'));
+    await fs.writeFile(
+      path.join(dir, 'infra/topic.yaml'),
+      'Resources:\n  Topic:\n    Type: AWS::SNS::Topic\n',
+    );
+    await fs.writeFile(
+      path.join(dir, 'iac-stacks.yaml'),
+      'stacks:\n  topic:\n    template: infra/topic.yaml\n',
+    );
+    for (const [key, value] of Object.entries(TEST_ENV)) vi.stubEnv(key, value);
+    const env = { ...process.env, ...TEST_ENV };
+    const inputs: Partial<Record<InputName, string>> = {
+      mode: 'plan',
+      'endpoint-url': moto.endpoint,
+      'policy-validation': 'offline',
+    };
+    const settings = readSettings((name) => inputs[name], { env, workspace: dir });
+    const { report } = await run(settings, realDeps(settings, { log: silentLogger, env }));
+    expect(report.templates.map((t) => t.file)).toEqual(['infra/topic.yaml']);
+    expect(report.plan).toEqual([
+      expect.objectContaining({ stackId: 'topic', status: 'changes', changeSetType: 'CREATE' }),
+    ]);
+  });
+
   it('runs the built action (dist/index.js) in deploy mode and sets stack outputs as action outputs', async () => {
     const dir = await demoWorkspace();
     const output = path.join(dir, 'github-output');
