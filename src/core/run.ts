@@ -1,7 +1,7 @@
-import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { AwsClients } from '../deploy/aws.js';
 import { loadEnvironment } from '../discover/environment.js';
+import { exists } from '../discover/paths.js';
 import type { Poller } from '../deploy/wait.js';
 import { compareFindings, summarize, type Report } from './findings.js';
 import { INPUT_DEFAULTS, type Settings } from './settings.js';
@@ -102,15 +102,6 @@ export async function run(settings: Settings, deps: RunDeps): Promise<RunResult>
 
 function manifestExists(settings: Settings): Promise<boolean> {
   return exists(path.resolve(settings.workspace, settings.deploy.stacksFile));
-}
-
-async function exists(file: string): Promise<boolean> {
-  try {
-    await fs.access(file);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** A deploy that did not reach its goal fails the job whatever fail-on says. */

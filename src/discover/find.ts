@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { glob, isDynamicPattern } from 'tinyglobby';
 import { UserError } from '../core/errors.js';
-import { relativeToWorkspace, resolveInside } from './paths.js';
+import { exists, relativeToWorkspace, resolveInside } from './paths.js';
 
 /** A template file the user edits, before it is read or rendered. */
 export interface TemplateSource {
@@ -124,13 +124,8 @@ async function looksLikeTemplate(file: string): Promise<boolean> {
   }
 }
 
-async function isCloudAssembly(dir: string): Promise<boolean> {
-  try {
-    await fs.access(path.join(dir, 'manifest.json'));
-    return true;
-  } catch {
-    return false;
-  }
+function isCloudAssembly(dir: string): Promise<boolean> {
+  return exists(path.join(dir, 'manifest.json'));
 }
 
 interface CloudAssemblyManifest {
@@ -167,9 +162,7 @@ async function readCloudAssembly(workspace: string, dir: string): Promise<Templa
         `${manifestFile}: stack artifact "${id}" has no properties.templateFile.`,
       );
     const absolute = await resolveInside(workspace, path.join(dir, templateFile), 'CDK template');
-    try {
-      await fs.access(absolute);
-    } catch {
+    if (!(await exists(absolute))) {
       throw new UserError(
         `${manifestFile}: stack "${id}" names ${templateFile}, which does not exist.`,
         'Run `cdk synth` again.',

@@ -2,6 +2,15 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { UserError } from '../core/errors.js';
 
+export async function exists(file: string): Promise<boolean> {
+  try {
+    await fs.access(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Repository-relative, forward slashes, no `./`: the form GitHub annotations and links expect. */
 export function relativeToWorkspace(workspace: string, absolute: string): string {
   return path.relative(workspace, absolute).split(path.sep).join('/');

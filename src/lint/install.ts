@@ -2,6 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
 import { UserError } from '../core/errors.js';
+import { exists } from '../discover/paths.js';
 import type { Logger } from '../core/logger.js';
 import { INSTALL_HINT } from './cfnlint.js';
 
@@ -121,15 +122,6 @@ async function unshim(executable: string, env: NodeJS.ProcessEnv): Promise<strin
   });
   const real = String(result.stdout ?? '').trim();
   return !result.failed && real && (await exists(real)) ? real : executable;
-}
-
-async function exists(file: string): Promise<boolean> {
-  try {
-    await fs.access(file);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 async function runTool(
