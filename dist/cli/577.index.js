@@ -1130,7 +1130,6 @@ async function startChangeSet(stack, ctx, mode, client, deadline, plan, template
 
 
 
-
 /**
  * Mode plan: a change set per selected stack, all at once (bounded), previewed and guarded.
  * Modes deploy and execute: stacks in dependency order, independent ones in parallel; a stack
@@ -1140,11 +1139,7 @@ async function runDeployStage(settings, input, deps) {
     const mode = settings.mode;
     if (mode === 'validate')
         throw new Error('runDeployStage needs mode plan, deploy or execute');
-    const { selected, all } = await resolveStacks(input.manifest, {
-        workspace: settings.workspace,
-        ...(input.environment ? { environment: input.environment } : {}),
-        selection: settings.deploy.stacks,
-    });
+    const { selected, all } = input.stacks;
     const byFile = new Map(input.templates.map((t) => [t.file, t]));
     const results = new Map();
     const selectedIds = new Set(selected.map((s) => s.id));

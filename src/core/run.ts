@@ -39,6 +39,12 @@ export async function run(settings: Settings, deps: RunDeps): Promise<RunResult>
   // The deploy stage is loaded only when needed: validate-only runs never load the AWS SDK.
   const stage = await import('../deploy/index.js');
   const manifest = await stage.loadManifest(settings.workspace, settings.deploy.stacksFile);
+  const environment = await loadEnvironment(settings.workspace, settings.environment);
+  const stacks = await stage.resolveStacks(manifest, {
+    workspace: settings.workspace,
+    selection: settings.deploy.stacks,
+    ...(environment ? { environment } : {}),
+  });
   // Whatever gets deployed is validated, even when input templates does not list it; the default
   // folder counts only when it exists, since the manifest may keep its templates elsewhere.
   const defaultOnly =
@@ -46,30 +52,18 @@ export async function run(settings: Settings, deps: RunDeps): Promise<RunResult>
   const skipDefault =
     defaultOnly && !(await exists(path.resolve(settings.workspace, INPUT_DEFAULTS.templates)));
   const templates = new Set(skipDefault ? [] : settings.templates);
-  for (const stack of Object.values(manifest.stacks)) {
-    for (const file of [
-      stack.template,
-      ...Object.values(stack.environments ?? {}).map((o) => o.template),
-    ]) {
-      if (file && !file.includes('${')) templates.add(file);
-    }
-  }
   // Policies are resolved with the parameter values each stack is deployed with.
-  const environment = await loadEnvironment(settings.workspace, settings.environment);
-  const stacks = await stage.resolveStacks(manifest, {
-    workspace: settings.workspace,
-    selection: [],
-    ...(environment ? { environment } : {}),
-  });
   const parametersByFile = new Map<string, Record<string, string>>();
   for (const stack of stacks.all.values()) {
+    templates.add(stack.template);
     if (!parametersByFile.has(stack.template)) {
       parametersByFile.set(stack.template, stage.knownParameters(stack));
     }
   }
-  const validation = await validate({ ...settings, templates: [...templates] }, deps, (file) =>
-    parametersByFile.get(file),
-  );
+  const validation = await validate({ ...settings, templates: [...templates] }, deps, {
+    parametersFor: (file) => parametersByFile.get(file),
+    environment,
+  });
   const report = validation.report;
   if (report.summary.blocking) {
     report.notices.push(
@@ -79,11 +73,7 @@ export async function run(settings: Settings, deps: RunDeps): Promise<RunResult>
   }
   const result = await stage.runDeployStage(
     settings,
-    {
-      manifest,
-      templates: validation.templates,
-      ...(validation.environment ? { environment: validation.environment } : {}),
-    },
+    { stacks, templates: validation.templates },
     {
       log: deps.log,
       env: deps.env,

@@ -62,9 +62,13 @@ export interface Validation {
 export async function validate(
   settings: Settings,
   deps: ValidateDeps,
-  parametersFor?: ParametersFor,
+  /** From a run that already read the stack manifest and the environment. */
+  known: { parametersFor?: ParametersFor; environment?: Environment } = {},
 ): Promise<Validation> {
-  const environment = await loadEnvironment(settings.workspace, settings.environment);
+  const environment =
+    'environment' in known
+      ? known.environment
+      : await loadEnvironment(settings.workspace, settings.environment);
   const sources = await findTemplates(settings.workspace, settings.templates);
   deps.log.info(
     `Found ${sources.length} template${sources.length === 1 ? '' : 's'}${environment ? ` (environment ${environment.name})` : ''}.`,
@@ -143,7 +147,7 @@ export async function validate(
       lintRun,
       versionRun,
       deps.checkPolicies && settings.policies.validation !== 'off'
-        ? deps.checkPolicies(templates, environment, parametersFor)
+        ? deps.checkPolicies(templates, environment, known.parametersFor)
         : Promise.resolve<PolicyOutcome>({ policies: [], findings: [], notices: [] }),
     ]);
     // A file our parser rejected already has its finding; cfn-lint's E0000 would repeat it.

@@ -3,7 +3,6 @@ import { UserError } from '../core/errors.js';
 import type { DeploymentEntry, Finding, StackPlanEntry } from '../core/findings.js';
 import type { Logger } from '../core/logger.js';
 import type { Settings } from '../core/settings.js';
-import type { Environment } from '../discover/environment.js';
 import { child, entry } from '../parse/nodes.js';
 import type { ParsedTemplate } from '../parse/template.js';
 import type { AwsClients } from './aws.js';
@@ -15,7 +14,7 @@ import {
   type StackContext,
   type StackResult,
 } from './deploy.js';
-import { resolveStacks, type Manifest, type StackSpec } from './manifest.js';
+import type { StackSelection, StackSpec } from './manifest.js';
 import type { Poller } from './wait.js';
 
 export { knownParameters, loadManifest, resolveStacks } from './manifest.js';
@@ -45,16 +44,12 @@ export interface DeployStageResult {
  */
 export async function runDeployStage(
   settings: Settings,
-  input: { manifest: Manifest; templates: readonly ParsedTemplate[]; environment?: Environment },
+  input: { stacks: StackSelection; templates: readonly ParsedTemplate[] },
   deps: DeployDeps,
 ): Promise<DeployStageResult> {
   const mode = settings.mode;
   if (mode === 'validate') throw new Error('runDeployStage needs mode plan, deploy or execute');
-  const { selected, all } = await resolveStacks(input.manifest, {
-    workspace: settings.workspace,
-    ...(input.environment ? { environment: input.environment } : {}),
-    selection: settings.deploy.stacks,
-  });
+  const { selected, all } = input.stacks;
   const byFile = new Map(input.templates.map((t) => [t.file, t]));
   const results = new Map<string, Promise<StackResult>>();
   const selectedIds = new Set(selected.map((s) => s.id));

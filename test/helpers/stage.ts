@@ -5,7 +5,12 @@ import type { Logger } from '../../src/core/logger.js';
 import { readSettings, type InputName } from '../../src/core/settings.js';
 import { parseEnvironment } from '../../src/discover/environment.js';
 import { realAwsClients, type AwsClients } from '../../src/deploy/aws.js';
-import { loadManifest, runDeployStage, type DeployStageResult } from '../../src/deploy/index.js';
+import {
+  loadManifest,
+  resolveStacks,
+  runDeployStage,
+  type DeployStageResult,
+} from '../../src/deploy/index.js';
 import type { Poller } from '../../src/deploy/wait.js';
 import { parseTemplate, type ParsedTemplate } from '../../src/parse/template.js';
 
@@ -72,7 +77,14 @@ export async function runStage(
   const clients = 'endpoint' in aws ? realAwsClients({ endpointUrl: aws.endpoint }) : aws;
   const result = await runDeployStage(
     settings,
-    { manifest, templates, ...(environment ? { environment } : {}) },
+    {
+      stacks: await resolveStacks(manifest, {
+        workspace: dir,
+        selection: settings.deploy.stacks,
+        ...(environment ? { environment } : {}),
+      }),
+      templates,
+    },
     {
       log,
       env: {},
