@@ -62,17 +62,18 @@ try {
     '--policy-validation',
     'offline',
   ];
+  // What the action would post as the pull request comment (plan) and write as job summaries.
   const steps = [
-    ['validate', 'validate.md'],
-    ['plan', 'comment.md'],
-    ['deploy', 'deploy.md'],
-    ['plan', 'replan.md'],
+    ['validate', '--summary', 'validate.md'],
+    ['plan', '--markdown', 'comment.md'],
+    ['deploy', '--summary', 'deploy.md'],
+    ['plan', '--summary', 'replan.md'],
   ];
-  for (const [command, file] of steps) {
+  for (const [command, option, file] of steps) {
     console.log(`$ iac-action ${command} --environment demo`);
     const result = spawnSync(
       process.execPath,
-      [cli, command, ...common, '--markdown', path.join(out, file)],
+      [cli, command, ...common, option, path.join(out, file)],
       {
         cwd: demo,
         env,
