@@ -1,4 +1,4 @@
-// Bundle the action (dist/index.js) and the CLI (dist/cli.js → dist/cli/) with ncc, both as ESM.
+// Bundle the action and the CLI with ncc into one ESM bundle (dist/lib/) with two thin entries.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 
@@ -12,14 +12,23 @@ const ncc = [
   '--quiet',
 ];
 fs.rmSync('dist', { recursive: true, force: true });
-execFileSync(process.execPath, [...ncc, 'src/index.ts', '-o', 'dist'], { stdio: 'inherit' });
-// The CLI gets its own folder, so its lazily loaded chunks (the AWS SDKs) cannot collide with the
-// action's; dist/cli.js is the small entry package.json's `bin` names.
-execFileSync(process.execPath, [...ncc, 'src/cli.ts', '-o', 'dist/cli'], { stdio: 'inherit' });
-fs.writeFileSync('dist/cli.js', "#!/usr/bin/env node\nimport './cli/index.js';\n", { mode: 0o755 });
-// The offline policy checks read the IAM catalogue from this digest beside the bundles.
+execFileSync(process.execPath, [...ncc, 'src/entries.ts', '-o', 'dist/lib'], { stdio: 'inherit' });
+// dist/index.js (action.yml's main) and dist/cli.js (package.json's bin) are src/index.ts and
+// src/cli.ts themselves, importing from the shared bundle instead of the sources.
+fs.writeFileSync('dist/package.json', '{"type":"module"}\n');
+for (const [source, target, from] of [
+  ['src/index.ts', 'dist/index.js', './entry/action.js'],
+  ['src/cli.ts', 'dist/cli.js', './entry/cli.js'],
+]) {
+  const text = fs.readFileSync(source, 'utf8');
+  if (!text.includes(`from '${from}';`)) throw new Error(`${source} no longer imports ${from}`);
+  fs.writeFileSync(target, text.replace(`from '${from}';`, "from './lib/index.js';"), {
+    mode: 0o755,
+  });
+}
+// The offline policy checks read the IAM catalogue from this digest beside the bundle.
 execFileSync(
   process.execPath,
-  ['node_modules/tsx/dist/cli.mjs', 'scripts/iam-catalogue.ts', 'dist/iam-catalogue.json.br'],
+  ['node_modules/tsx/dist/cli.mjs', 'scripts/iam-catalogue.ts', 'dist/lib/iam-catalogue.json.br'],
   { stdio: 'inherit' },
 );

@@ -1,5 +1,5 @@
 // Write the IAM catalogue digest the bundle reads (see src/policies/catalogue.ts): usage
-// `tsx scripts/iam-catalogue.ts dist/iam-catalogue.json.br`.
+// `tsx scripts/iam-catalogue.ts dist/lib/iam-catalogue.json.br`.
 import fs from 'node:fs/promises';
 import { buildDigest } from '../src/policies/catalogue.js';
 

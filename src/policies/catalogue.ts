@@ -139,12 +139,8 @@ let shared: Promise<IamCatalogue> | undefined;
 /** The digest beside the running bundle when there is one, otherwise the installed package. */
 export function loadCatalogue(): Promise<IamCatalogue> {
   return (shared ??= (async () => {
-    // dist/index.js has it beside it; the CLI's bundle in dist/cli/ one folder up.
     const here = path.dirname(fileURLToPath(import.meta.url));
-    let compressed: Buffer | undefined;
-    for (const dir of [here, path.dirname(here)]) {
-      compressed ??= await fs.readFile(path.join(dir, DIGEST_FILE)).catch(() => undefined);
-    }
+    const compressed = await fs.readFile(path.join(here, DIGEST_FILE)).catch(() => undefined);
     if (!compressed) return packageCatalogue();
     const text = (await promisify(brotliDecompress)(compressed)).toString('utf8');
     return digestCatalogue(JSON.parse(text) as CatalogueDigest);
