@@ -13,6 +13,10 @@ const ncc = [
 ];
 fs.rmSync('dist', { recursive: true, force: true });
 execFileSync(process.execPath, [...ncc, 'src/entries.ts', '-o', 'dist/lib'], { stdio: 'inherit' });
+// The nunjucks renderer runs in a process of its own that may read only its own folder.
+execFileSync(process.execPath, [...ncc, 'src/discover/render-worker.ts', '-o', 'dist/render'], {
+  stdio: 'inherit',
+});
 // dist/index.js (action.yml's main) and dist/cli.js (package.json's bin) are src/index.ts and
 // src/cli.ts themselves, importing from the shared bundle instead of the sources.
 fs.writeFileSync('dist/package.json', '{"type":"module"}\n');

@@ -37,6 +37,7 @@ export const INPUT_DEFAULTS = {
   'recreate-failed-stacks': 'true',
   'artifact-bucket': '',
   'change-set-name': '',
+  'secret-parameters': '',
 } as const;
 
 export type InputName = keyof typeof INPUT_DEFAULTS;
@@ -51,6 +52,10 @@ export interface Settings {
   autoMode: boolean;
   /** Absolute path every relative path is resolved against; nothing outside it is read. */
   workspace: string;
+  /** The GitHub event that started the run (GITHUB_EVENT_NAME); empty outside Actions. */
+  eventName: string;
+  /** Parameter and variable names whose values are secret wherever they appear, like NoEcho. */
+  secretParameters: string[];
   templates: string[];
   /** Environment name (e.g. `dev`) or a path to an environment file; empty when none. */
   environment: string;
@@ -126,13 +131,16 @@ export function readSettings(read: InputReader, ctx: SettingsContext): Settings 
     env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI,
   );
 
-  const isPullRequest = ctx.eventName === 'pull_request' || ctx.eventName === 'pull_request_target';
+  // The CLI inside a workflow is held to the same rule as the action: the runner's event decides.
+  const eventName = ctx.eventName ?? env.GITHUB_EVENT_NAME ?? '';
+  const isPullRequest = eventName === 'pull_request' || eventName === 'pull_request_target';
   const modeInput = oneOf(raw('mode'), 'mode', ['auto', 'validate', 'plan', 'deploy', 'execute']);
   const mode: Mode =
     modeInput === 'auto' ? (isPullRequest && hasCredentials ? 'plan' : 'validate') : modeInput;
-  if ((mode === 'deploy' || mode === 'execute') && isPullRequest) {
+  // Every pull_request* event (review and comment events too) runs in a pull request's context.
+  if ((mode === 'deploy' || mode === 'execute') && eventName.startsWith('pull_request')) {
     throw new UserError(
-      `Input "mode: ${mode}" is refused on ${ctx.eventName} events: a pull request never deploys.`,
+      `Input "mode: ${mode}" is refused on ${eventName} events: a pull request never deploys.`,
       'Deploy from workflow_dispatch or a push to the default branch; on pull requests use mode "plan".',
     );
   }
@@ -159,6 +167,8 @@ export function readSettings(read: InputReader, ctx: SettingsContext): Settings 
     mode,
     autoMode: modeInput === 'auto',
     workspace,
+    eventName,
+    secretParameters: list('secret-parameters'),
     templates: raw('templates')
       .split('\n')
       .map((s) => s.trim())

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { loadEnvironment, type Environment } from '../discover/environment.js';
 import { findTemplates } from '../discover/find.js';
 import type { LineMapping } from '../discover/linemap.js';
-import { loadTemplate } from '../discover/load.js';
+import { loadTemplate, renderingRefusal } from '../discover/load.js';
+import { createRenderer, RENDERER_HAS_NO_NETWORK } from '../discover/render.js';
 import { statefulPolicyFindings } from '../deploy/guard.js';
 import { lintTemplates, type LintTarget } from '../lint/cfnlint.js';
 import { parseTemplate, type ParsedTemplate } from '../parse/template.js';
@@ -17,6 +18,8 @@ import {
   type TemplateEntry,
 } from './findings.js';
 import type { Logger } from './logger.js';
+import type { Redactor } from './redact.js';
+import { registerTemplateSecrets } from './secrets.js';
 import type { Settings } from './settings.js';
 
 /** What the policy stage returns; it runs while cfn-lint does. */
@@ -39,6 +42,8 @@ export type PolicyChecker = (
 export interface ValidateDeps {
   log: Logger;
   env: NodeJS.ProcessEnv;
+  /** Every channel's redaction layer: the run registers secret values with it as it finds them. */
+  redactor: Redactor;
   toolVersion: string;
   cores: number;
   /** Resolves the cfn-lint executable (installing it where the action may). */
@@ -53,6 +58,8 @@ export interface Validation {
   /** Every template that parsed, for the stages after validation (policies, change sets). */
   templates: ParsedTemplate[];
   environment?: Environment;
+  /** NoEcho and user-named secret parameters, whose values the redactor hides. */
+  secretNames: Set<string>;
 }
 
 /**
@@ -74,15 +81,26 @@ export async function validate(
     `Found ${sources.length} template${sources.length === 1 ? '' : 's'}${environment ? ` (environment ${environment.name})` : ''}.`,
   );
 
+  const renderer = createRenderer(settings.workspace);
+  const renderingRefused = renderingRefusal({
+    eventName: settings.eventName,
+    trusted: settings.lint.trustRepoConfig,
+    holdsCredentials: Boolean(
+      settings.aws.hasCredentials || settings.report.githubToken || deps.env.GITHUB_TOKEN,
+    ),
+    networkIsolated: RENDERER_HAS_NO_NETWORK,
+  });
   const loaded = await Promise.all(
     sources.map((source) =>
       loadTemplate(source, {
         workspace: settings.workspace,
         trusted: settings.lint.trustRepoConfig,
+        renderer,
+        ...(renderingRefused ? { renderingRefused } : {}),
         ...(environment ? { environment } : {}),
       }),
     ),
-  );
+  ).finally(() => renderer.close());
   const findings: Finding[] = [];
   const entries: TemplateEntry[] = loaded.map((item) => ({
     file: item.source.file,
@@ -143,6 +161,12 @@ export async function validate(
       templates.push(parsed.template);
     }
 
+    const secretNames = registerTemplateSecrets(
+      deps.redactor,
+      templates,
+      environment,
+      settings.secretParameters,
+    );
     const [lintFindings, cfnLintVersion, policyOutcome] = await Promise.all([
       lintRun,
       versionRun,
@@ -179,7 +203,7 @@ export async function validate(
       notices,
       summary: summarize(findings, entries, settings.failOn),
     };
-    return { report, templates, ...(environment ? { environment } : {}) };
+    return { report, templates, secretNames, ...(environment ? { environment } : {}) };
   } finally {
     await fs.rm(scratch, { recursive: true, force: true });
   }

@@ -54,13 +54,24 @@ export function parseEnvironment(text: string, file: string, fallbackName: strin
     throw new UserError(
       `${file}: an environment file must be a mapping (name, variables, parameters, stacks).`,
     );
+  return fromData(asData(data, file) as Record<string, unknown>, file, fallbackName);
+}
+
+function fromData(data: Record<string, unknown>, file: string, fallbackName: string): Environment {
   const name = typeof data.name === 'string' && data.name ? data.name : fallbackName;
+  // The name reaches logs, comments, stack names and file names: a plain identifier only.
+  if (!ENVIRONMENT_NAME.test(name)) {
+    throw new UserError(
+      `${file}: environment name ${JSON.stringify(name.slice(0, 80))} is not allowed.`,
+      'Use letters, digits, ".", "-" and "_" (at most 32, starting with a letter), e.g. dev or prod-eu.',
+    );
+  }
   const variables = optionalRecord(data.variables, `${file}: "variables"`);
   const parameters = stringValues(
     optionalRecord(data.parameters, `${file}: "parameters"`),
     `${file}: parameters`,
   );
-  const stacks: Environment['stacks'] = {};
+  const stacks = Object.create(null) as Environment['stacks'];
   for (const [id, value] of Object.entries(optionalRecord(data.stacks, `${file}: "stacks"`))) {
     const stack = optionalRecord(value, `${file}: stacks.${id}`);
     stacks[id] = {
@@ -71,6 +82,30 @@ export function parseEnvironment(text: string, file: string, fallbackName: strin
     };
   }
   return { name, file, variables, parameters, stacks };
+}
+
+const ENVIRONMENT_NAME = /^[A-Za-z][A-Za-z0-9._-]{0,31}$/;
+/** Keys that would reach or replace an object's prototype when data is copied. */
+const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/**
+ * The file's values as plain data: null-prototype objects all the way down, so no key of the
+ * file can reach or replace a prototype wherever the values are merged later.
+ */
+function asData(value: unknown, file: string, at = ''): unknown {
+  if (Array.isArray(value)) return value.map((v, i) => asData(v, file, `${at}[${i}]`));
+  if (!isRecord(value)) return value;
+  const out = Object.create(null) as Record<string, unknown>;
+  for (const [key, v] of Object.entries(value)) {
+    if (PROTOTYPE_KEYS.has(key)) {
+      throw new UserError(
+        `${file}: key "${at ? `${at}.` : ''}${key}" is not allowed in an environment file.`,
+        'Rename it: this key name is reserved by JavaScript.',
+      );
+    }
+    out[key] = asData(v, file, at ? `${at}.${key}` : key);
+  }
+  return out;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -88,7 +123,7 @@ export function stringValues(
   values: Record<string, unknown>,
   what: string,
 ): Record<string, string> {
-  const out: Record<string, string> = {};
+  const out = Object.create(null) as Record<string, string>;
   for (const [key, value] of Object.entries(values)) {
     if (Array.isArray(value)) out[key] = value.map(String).join(',');
     else if (value === null || typeof value === 'object') {

@@ -4,22 +4,31 @@ import { LIMITS } from '../parse/limits.js';
 import type { Environment } from './environment.js';
 import type { TemplateSource } from './find.js';
 import { mapRenderedLines, type LineMapping } from './linemap.js';
-import { renderTemplate } from './render.js';
+import type { Renderer } from './render.js';
 
 export type LoadedTemplate =
   | { source: TemplateSource; ok: true; content: string | Uint8Array; lines?: LineMapping }
   | { source: TemplateSource; ok: false; finding: Finding };
 
+export interface LoadOptions {
+  workspace: string;
+  environment?: Environment;
+  trusted: boolean;
+  renderer: Renderer;
+  /** Why Jinja-style templates may not be rendered in this job at all (see renderingRefusal). */
+  renderingRefused?: string;
+}
+
 /** Read a template (rendering Jinja-style ones) under the size limit; problems become findings. */
 export async function loadTemplate(
   source: TemplateSource,
-  options: { workspace: string; environment?: Environment; trusted: boolean },
+  options: LoadOptions,
 ): Promise<LoadedTemplate> {
   const fail = (message: string, ruleId = 'P1001'): LoadedTemplate => ({
     source,
     ok: false,
     finding: {
-      source: 'parser',
+      source: ruleId.startsWith('R') ? 'discovery' : 'parser',
       ruleId,
       severity: 'error',
       file: source.file,
@@ -28,6 +37,8 @@ export async function loadTemplate(
       message,
     },
   });
+  if (source.origin === 'nunjucks' && options.renderingRefused)
+    return fail(options.renderingRefused, 'R1002');
   let bytes: Buffer;
   try {
     const stat = await fs.stat(source.absolutePath);
@@ -45,7 +56,31 @@ export async function loadTemplate(
   }
   if (source.origin !== 'nunjucks') return { source, ok: true, content: bytes };
   const text = bytes.toString('utf8');
-  const rendered = renderTemplate(text, source.file, { ...options });
+  const rendered = await options.renderer.render({
+    text,
+    file: source.file,
+    trusted: options.trusted,
+    ...(options.environment ? { environment: options.environment } : {}),
+  });
   if (!rendered.ok) return { source, ok: false, finding: rendered.finding };
   return { source, ok: true, content: rendered.text, lines: mapRenderedLines(text, rendered.text) };
+}
+
+/** Events that run a pull request's files with the base repository's secrets. */
+const PR_CODE_WITH_SECRETS = new Set(['pull_request_target', 'workflow_run']);
+
+/**
+ * The renderer is isolated from the job's files and variables, but on Node before 25 not from the
+ * network (instance metadata, internal services). Where that matters, untrusted templates are
+ * not rendered at all: the reason, for a finding on each of them.
+ */
+export function renderingRefusal(context: {
+  eventName: string;
+  trusted: boolean;
+  holdsCredentials: boolean;
+  networkIsolated: boolean;
+}): string | undefined {
+  if (context.trusted || context.networkIsolated || !context.holdsCredentials) return undefined;
+  if (!PR_CODE_WITH_SECRETS.has(context.eventName)) return undefined;
+  return `Not rendered: on ${context.eventName} events this job holds credentials while it reads the pull request's files, and the renderer's process cannot be denied the network on Node ${process.versions.node} (Node 25 can). Render Jinja-style templates in a job without credentials (a pull_request job), or set input trust-repo-config: true if you trust every author of the pull request.`;
 }

@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { UserError } from '../core/errors.js';
+import { isInside } from '../core/files.js';
 
 export async function exists(file: string): Promise<boolean> {
   try {
@@ -26,11 +27,7 @@ export async function resolveInside(
   what: string,
 ): Promise<string> {
   const absolute = path.resolve(workspace, given);
-  const escapes = (p: string) => {
-    const rel = path.relative(workspace, p);
-    return rel.startsWith('..') || path.isAbsolute(rel);
-  };
-  if (escapes(absolute)) {
+  if (!isInside(workspace, absolute)) {
     throw new UserError(
       `${what} "${given}" resolves outside the workspace (${workspace}) and is refused.`,
       'Use a path inside the repository.',
@@ -43,8 +40,7 @@ export async function resolveInside(
     return absolute; // does not exist; the caller reports that with its own words
   }
   const realWorkspace = await fs.realpath(workspace);
-  const rel = path.relative(realWorkspace, real);
-  if (rel.startsWith('..') || path.isAbsolute(rel)) {
+  if (!isInside(realWorkspace, real)) {
     throw new UserError(
       `${what} "${given}" is a link to ${real}, outside the workspace, and is refused.`,
       'Use a path inside the repository.',

@@ -124,7 +124,7 @@ describe('environments and rendering', () => {
       new URL('../fixtures/rendered/templates/lake.yaml.njk', import.meta.url),
       'utf8',
     );
-    const result = renderTemplate(source, 'templates/lake.yaml.njk', {
+    const result = await renderTemplate(source, 'templates/lake.yaml.njk', {
       workspace: ws,
       environment: env!,
       trusted: false,
@@ -136,8 +136,8 @@ describe('environments and rendering', () => {
     expect(result.text).toContain('lake-curated-dev-${AWS::AccountId}');
   });
 
-  it('names the line of an undefined variable', () => {
-    const result = renderTemplate('Resources:\n  A:\n    Type: {{ nope }}\n', 't.njk', {
+  it('names the line of an undefined variable', async () => {
+    const result = await renderTemplate('Resources:\n  A:\n    Type: {{ nope }}\n', 't.njk', {
       workspace: os.tmpdir(),
       trusted: false,
     });
@@ -149,7 +149,7 @@ describe('environments and rendering', () => {
     expect(!result.ok && result.finding.message).toMatch(/set input "environment"/);
   });
 
-  it('refuses expressions that reach JavaScript internals unless the repository is trusted', () => {
+  it('refuses expressions that reach JavaScript internals unless the repository is trusted', async () => {
     const opts = { workspace: os.tmpdir(), trusted: false };
     const escapes = [
       'Type: {{ range.constructor("return process.env")() }}',
@@ -158,19 +158,21 @@ describe('environments and rendering', () => {
       'Type: {{ ""["__pro" + "to__"] }}',
     ];
     for (const escape of escapes) {
-      const refused = renderTemplate(`Resources:\n  A:\n    ${escape}\n`, 't.njk', opts);
+      const refused = await renderTemplate(`Resources:\n  A:\n    ${escape}\n`, 't.njk', opts);
       expect(refused, escape).toMatchObject({ ok: false, finding: { line: 3, ruleId: 'R1001' } });
       expect(!refused.ok && refused.finding.message).toMatch(
         /JavaScript internals.*trust-repo-config/,
       );
     }
     // Ordinary text that merely names those words renders.
-    expect(renderTemplate('A: {{ "process-constructor" | upper }}\n', 't.njk', opts)).toEqual({
-      ok: true,
-      text: 'A: PROCESS-CONSTRUCTOR\n',
-    });
+    expect(await renderTemplate('A: {{ "process-constructor" | upper }}\n', 't.njk', opts)).toEqual(
+      {
+        ok: true,
+        text: 'A: PROCESS-CONSTRUCTOR\n',
+      },
+    );
     // A trusted repository renders anything nunjucks does.
-    const trusted = renderTemplate('A: {{ range.constructor("return 7")() }}\n', 't.njk', {
+    const trusted = await renderTemplate('A: {{ range.constructor("return 7")() }}\n', 't.njk', {
       workspace: os.tmpdir(),
       trusted: true,
     });

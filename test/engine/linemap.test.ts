@@ -16,8 +16,8 @@ const SOURCE = [
 ].join('\n');
 
 describe('mapping rendered lines back to the template', () => {
-  it('follows loops and substitutions', () => {
-    const rendered = renderTemplate(SOURCE, 't.njk', {
+  it('follows loops and substitutions', async () => {
+    const rendered = await renderTemplate(SOURCE, 't.njk', {
       workspace: '/tmp',
       trusted: false,
       environment: {

@@ -1,10 +1,11 @@
 // Reading the platform's CloudFormation templates, stack manifest and environment files.
 // Templates go through the action's own parser (short forms become long form, { Ref: x }), so
 // tests walk plain objects.
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { parse } from 'yaml';
-import { renderTemplate } from '../../src/discover/render.js';
+import type { RenderResult } from '../../src/discover/render.js';
 import { toPlain } from '../../src/parse/nodes.js';
 import { parseTemplate as parseCfn } from '../../src/parse/template.js';
 
@@ -39,17 +40,28 @@ export function readEnvironment(path: string): EnvironmentFile {
 
 /** Renders a .njk template with the action's own renderer and the environment file. */
 export function renderNunjucks(path: string, env: EnvironmentFile): string {
-  const result = renderTemplate(readFileSync(path, 'utf8'), path, {
-    workspace: dirname(path),
-    trusted: false,
-    environment: {
-      name: env.name,
-      file: path,
-      variables: env.variables ?? {},
-      parameters: env.parameters ?? {},
-      stacks: {},
+  const request = {
+    text: readFileSync(path, 'utf8'),
+    file: path,
+    options: {
+      workspace: dirname(path),
+      trusted: false,
+      environment: {
+        name: env.name,
+        file: path,
+        variables: env.variables ?? {},
+        parameters: env.parameters ?? {},
+        stacks: {},
+      },
     },
+  };
+  const tsx = join(import.meta.dirname, '../../node_modules/tsx/dist/cli.mjs');
+  const run = spawnSync(process.execPath, [tsx, join(import.meta.dirname, 'render-once.ts')], {
+    input: JSON.stringify(request),
+    encoding: 'utf8',
   });
+  if (run.status !== 0) throw new Error(`rendering ${path} failed: ${run.stderr}`);
+  const result = JSON.parse(run.stdout) as RenderResult;
   if (!result.ok) throw new Error(`${path}:${result.finding.line}: ${result.finding.message}`);
   return result.text;
 }

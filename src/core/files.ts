@@ -1,0 +1,93 @@
+import { constants } from 'node:fs';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { UserError } from './errors.js';
+
+/** Whether target is root itself or lies below it (a sibling such as `root-other` does not). */
+export function isInside(root: string, target: string): boolean {
+  const rel = path.relative(root, target);
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel));
+}
+
+async function realOrResolved(p: string): Promise<string> {
+  return fs.realpath(p).catch(() => path.resolve(p));
+}
+
+/**
+ * Write a report file without following a link a pull request may have planted: the file must
+ * lie inside one of the allowed folders (the workspace, the runner's temp folder) by its real
+ * path, every folder on the way is a real folder, and the file itself is opened with O_NOFOLLOW
+ * and must be a regular file with no other name (no hard link to a file elsewhere).
+ */
+export async function writeFileInside(
+  file: string,
+  data: string,
+  allowedRoots: readonly string[],
+  what: string,
+): Promise<void> {
+  const target = path.resolve(file);
+  const refuse = (why: string): never => {
+    throw new UserError(
+      `Refusing to write ${what} ${file}: ${why}.`,
+      `Choose a path inside ${allowedRoots.join(' or ')} that is not a link.`,
+    );
+  };
+  const roots = allowedRoots.map((r) => path.resolve(r));
+  const realRoots = await Promise.all(roots.map(realOrResolved));
+  if (!roots.some((r) => isInside(r, target)) && !realRoots.some((r) => isInside(r, target)))
+    refuse('it is outside the folders this run may write to');
+
+  // Create missing folders one at a time, checking each existing one by its real path.
+  const parent = path.dirname(target);
+  const missing: string[] = [];
+  let existing = parent;
+  for (;;) {
+    try {
+      await fs.lstat(existing);
+      break;
+    } catch {
+      missing.unshift(existing);
+      const up = path.dirname(existing);
+      if (up === existing) break;
+      existing = up;
+    }
+  }
+  const checkFolder = async (folder: string) => {
+    const real = await fs.realpath(folder);
+    if (!realRoots.some((r) => isInside(r, real)))
+      refuse(`its folder ${folder} leads to ${real}, outside the folders this run may write to`);
+    if (!(await fs.stat(real)).isDirectory()) refuse(`${folder} is not a folder`);
+  };
+  await checkFolder(existing);
+  for (const folder of missing) {
+    await fs.mkdir(folder).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EEXIST') throw error;
+    });
+    const stat = await fs.lstat(folder);
+    if (stat.isSymbolicLink() || !stat.isDirectory()) refuse(`${folder} is not a folder`);
+  }
+  await checkFolder(parent);
+
+  let handle: fs.FileHandle;
+  try {
+    handle = await fs.open(
+      target,
+      constants.O_WRONLY | constants.O_CREAT | constants.O_NOFOLLOW | constants.O_NONBLOCK,
+      0o644,
+    );
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ELOOP' || code === 'EMLINK') return refuse('it is a symbolic link');
+    if (code === 'ENXIO') return refuse('it is not a regular file');
+    throw error;
+  }
+  try {
+    const stat = await handle.stat();
+    if (!stat.isFile()) refuse('it is not a regular file');
+    if (stat.nlink > 1) refuse('it has another name (a hard link), which may lie elsewhere');
+    await handle.truncate(0);
+    await handle.writeFile(data);
+  } finally {
+    await handle.close();
+  }
+}
