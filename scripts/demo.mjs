@@ -10,7 +10,8 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const demo = path.join(root, 'examples/demo');
-const out = path.join(root, 'out');
+// The CLI writes only inside its working folder, so the reports land beside the demo.
+const out = path.join(demo, 'out');
 const cli = path.join(root, 'dist/cli.js');
 if (!fs.existsSync(cli)) {
   console.error('dist/cli.js is missing: run `npm run bundle` first.');

@@ -5,6 +5,7 @@ import { cfnLintVersion } from '../lint/version.js';
 import { locateCfnLint, type FolderCache } from '../lint/install.js';
 import { createPolicyChecker } from '../policies/index.js';
 import type { Logger } from './logger.js';
+import { credentialValues, Redactor } from './redact.js';
 import type { Settings } from './settings.js';
 import type { RunDeps } from './run.js';
 import { TOOL_VERSION } from './version.js';
@@ -15,6 +16,19 @@ export interface EdgeOptions {
   /** The runner's tool cache and the Actions cache, where cfn-lint may be installed. */
   toolCache?: string;
   cache?: FolderCache;
+  /** The run's redaction layer; by default one that knows the job's credentials. */
+  redactor?: Redactor;
+}
+
+/** A redactor that already knows the job's credentials and the GitHub token. */
+export function jobRedactor(
+  env: NodeJS.ProcessEnv,
+  settings: Pick<Settings, 'report'> | undefined,
+  onSecret?: (value: string) => void,
+): Redactor {
+  const redactor = new Redactor(onSecret);
+  redactor.addCredentials(...credentialValues(env), settings?.report.githubToken);
+  return redactor;
 }
 
 /** The real edges: processes, the file system, AWS. The action and the CLI both start here. */
@@ -22,6 +36,7 @@ export function realDeps(settings: Settings, options: EdgeOptions): RunDeps {
   return {
     log: options.log,
     env: options.env,
+    redactor: options.redactor ?? jobRedactor(options.env, settings),
     toolVersion: TOOL_VERSION,
     cores: Math.max(1, os.availableParallelism()),
     locateCfnLint: () =>

@@ -8,3 +8,11 @@ export function withoutWorkflowCommands(text: string): string {
   const token = randomBytes(16).toString('hex');
   return `::stop-commands::${token}\n${text}\n::${token}::`;
 }
+
+/** A line the runner would read as a workflow command (it trims leading white space first). */
+const COMMAND_LINE = /^\s*(::|##\[)/m;
+
+/** Text for the log: wrapped in stop-commands only when a line of it looks like a command. */
+export function logSafe(text: string): string {
+  return COMMAND_LINE.test(text) ? withoutWorkflowCommands(text) : text;
+}

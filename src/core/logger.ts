@@ -7,3 +7,13 @@ export interface Logger {
 }
 
 export const silentLogger: Logger = { info() {}, warning() {}, notice() {}, debug() {} };
+
+/** Every message through the redaction layer first (secrets hidden, controls made visible). */
+export function redactingLogger(log: Logger, redact: (text: string) => string): Logger {
+  return {
+    info: (m) => log.info(redact(m)),
+    warning: (m) => log.warning(redact(m)),
+    notice: (m) => log.notice(redact(m)),
+    debug: (m) => log.debug(redact(m)),
+  };
+}

@@ -4,6 +4,7 @@ import { loadEnvironment } from '../discover/environment.js';
 import { exists } from '../discover/paths.js';
 import type { Poller } from '../deploy/wait.js';
 import { compareFindings, summarize, type Report } from './findings.js';
+import { registerValues } from './secrets.js';
 import { INPUT_DEFAULTS, type Settings } from './settings.js';
 import { validate, type ValidateDeps } from './validate.js';
 
@@ -23,9 +24,15 @@ export interface RunResult {
 
 /**
  * One run in any mode: validate first and stop when that blocks, so no change set exists for a
- * template with blocking findings; then plan, deploy or execute the manifest's stacks.
+ * template with blocking findings; then plan, deploy or execute the manifest's stacks. The report
+ * leaves here through the redaction layer, so no channel can show a secret value.
  */
 export async function run(settings: Settings, deps: RunDeps): Promise<RunResult> {
+  const result = await runStages(settings, deps);
+  return { ...result, report: deps.redactor.deep(result.report) };
+}
+
+async function runStages(settings: Settings, deps: RunDeps): Promise<RunResult> {
   if (settings.mode === 'plan' && settings.autoMode && !(await manifestExists(settings))) {
     const { report } = await validate(settings, deps);
     report.notices.push(
@@ -64,6 +71,12 @@ export async function run(settings: Settings, deps: RunDeps): Promise<RunResult>
     parametersFor: (file) => parametersByFile.get(file),
     environment,
   });
+  // The manifest's values for secret parameters are hidden before the deploy stage logs anything.
+  registerValues(
+    deps.redactor,
+    validation.secretNames,
+    [...stacks.all.values()].flatMap((stack) => stack.parameters.map((layer) => layer.values)),
+  );
   const report = validation.report;
   if (report.summary.blocking) {
     report.notices.push(

@@ -1,11 +1,11 @@
-import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import * as core from '@actions/core';
-import { realDeps } from '../core/deps.js';
+import { jobRedactor, realDeps } from '../core/deps.js';
 import { describeError } from '../core/errors.js';
-import { withoutWorkflowCommands } from '../core/escape.js';
-import type { Logger } from '../core/logger.js';
+import { logSafe, withoutWorkflowCommands } from '../core/escape.js';
+import { writeFileInside } from '../core/files.js';
+import { redactingLogger, type Logger } from '../core/logger.js';
 import { readSettings } from '../core/settings.js';
 import { deployFailed, run, stackOutputs } from '../core/run.js';
 import type { FolderCache } from '../lint/install.js';
@@ -14,8 +14,9 @@ import { formatJson } from '../report/json.js';
 import { actionPublishDeps, publish } from '../report/publish.js';
 import { formatPlanText, formatText } from '../report/text.js';
 
-const actionLogger: Logger = {
-  info: (m) => core.info(m),
+/** Messages as log commands; plain lines that could read as a command sit in a stop-commands block. */
+const commandLogger: Logger = {
+  info: (m) => core.info(logSafe(m)),
   warning: (m) => core.warning(m),
   notice: (m) => core.notice(m),
   debug: (m) => core.debug(m),
@@ -35,34 +36,49 @@ const actionsCache: FolderCache = {
 
 /** The action: read the inputs once, validate, report, and set the outputs and the job status. */
 export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  // Known before anything else runs: the job's credentials (and the token input) are never shown,
+  // and every secret found later is masked by the runner too.
+  const redactor = jobRedactor(env, undefined, (value) => core.setSecret(value));
+  const log = redactingLogger(commandLogger, (m) => redactor.text(m));
+  const setOutput = (name: string, value: string | number | boolean) =>
+    core.setOutput(name, redactor.text(String(value)));
   try {
     const settings = readSettings((name) => core.getInput(name), {
       env,
       workspace: env.GITHUB_WORKSPACE ?? process.cwd(),
       ...(env.GITHUB_EVENT_NAME ? { eventName: env.GITHUB_EVENT_NAME } : {}),
     });
+    redactor.addCredentials(settings.report.githubToken);
     const { report, changeSets } = await run(
       settings,
       realDeps(settings, {
-        log: actionLogger,
+        log,
         env,
+        redactor,
         ...(env.RUNNER_TOOL_CACHE ? { toolCache: env.RUNNER_TOOL_CACHE, cache: actionsCache } : {}),
       }),
     );
     core.info(withoutWorkflowCommands(formatText(report)));
     if (report.plan)
       core.info(withoutWorkflowCommands(formatPlanText(report.plan, report.deployments)));
-    for (const notice of report.notices) core.notice(notice);
+    for (const notice of report.notices) log.notice(notice);
 
-    const reportFile = path.join(env.RUNNER_TEMP ?? os.tmpdir(), 'iac-action-report.json');
-    await fs.writeFile(reportFile, formatJson(report));
-    core.setOutput('errors', report.summary.error);
-    core.setOutput('warnings', report.summary.warning);
-    core.setOutput('blocking', report.summary.blocking);
-    core.setOutput('report-json', reportFile);
-    core.setOutput('change-sets', JSON.stringify(changeSets));
-    for (const output of stackOutputs(report)) core.setOutput(output.name, output.value);
-    await publish(report, settings, actionPublishDeps(env, actionLogger));
+    const runnerTemp = env.RUNNER_TEMP || os.tmpdir();
+    const reportFile = path.join(runnerTemp, 'iac-action-report.json');
+    let reportWritten = true;
+    await writeFileInside(reportFile, formatJson(report), [runnerTemp], 'the JSON report').catch(
+      (error: unknown) => {
+        reportWritten = false;
+        log.warning(`Could not write the JSON report: ${describeError(error)}`);
+      },
+    );
+    setOutput('errors', report.summary.error);
+    setOutput('warnings', report.summary.warning);
+    setOutput('blocking', report.summary.blocking);
+    setOutput('report-json', reportWritten ? reportFile : '');
+    setOutput('change-sets', JSON.stringify(changeSets));
+    for (const output of stackOutputs(report)) setOutput(output.name, output.value);
+    await publish(report, settings, actionPublishDeps(env, log, redactor));
     if (deployFailed(report)) core.setFailed('A stack did not deploy; see the log above.');
     else if (report.summary.blocking) {
       core.setFailed(
@@ -70,7 +86,7 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<v
       );
     }
   } catch (error) {
-    const message = describeError(error);
+    const message = redactor.text(describeError(error));
     core.setFailed(message);
     // The run page shows it too, not only the log; the summary is best effort.
     if (env.GITHUB_STEP_SUMMARY) {

@@ -1,10 +1,11 @@
-import fs from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { realDeps } from '../core/deps.js';
+import { jobRedactor, realDeps } from '../core/deps.js';
 import { describeError, UserError } from '../core/errors.js';
+import { logSafe } from '../core/escape.js';
+import { writeFileInside } from '../core/files.js';
 import type { Report } from '../core/findings.js';
-import type { Logger } from '../core/logger.js';
+import { redactingLogger, type Logger } from '../core/logger.js';
 import { INPUT_DEFAULTS, readSettings, type InputName } from '../core/settings.js';
 import { deployFailed, run } from '../core/run.js';
 import { TOOL_VERSION } from '../core/version.js';
@@ -50,8 +51,23 @@ const COMMANDS = ['validate', 'plan', 'deploy', 'execute'] as const;
 /** Run the CLI; returns the exit status. Output goes through the given writers so tests can read it. */
 export async function main(
   argv: string[],
-  io: { out: (s: string) => void; err: (s: string) => void; env: NodeJS.ProcessEnv; cwd: string },
+  terminal: {
+    out: (s: string) => void;
+    err: (s: string) => void;
+    env: NodeJS.ProcessEnv;
+    cwd: string;
+  },
 ): Promise<number> {
+  // Everything printed passes the redaction layer; inside a workflow, text that could read as a
+  // workflow command is also fenced off, as in the action.
+  const redactor = jobRedactor(terminal.env, undefined);
+  const inWorkflow = terminal.env.GITHUB_ACTIONS === 'true';
+  const shown = (s: string) => (inWorkflow ? logSafe(redactor.text(s)) : redactor.text(s));
+  const io = {
+    ...terminal,
+    out: (s: string) => terminal.out(shown(s)),
+    err: (s: string) => terminal.err(shown(s)),
+  };
   try {
     const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = {
       format: { type: 'string' },
@@ -91,28 +107,33 @@ export async function main(
       return typeof value === 'string' ? value : undefined;
     };
     const settings = readSettings(read, { env: io.env, workspace: io.cwd });
-    const log: Logger = {
-      info: command === 'validate' ? () => {} : (m) => io.err(m),
-      debug: () => {},
-      warning: (m) => io.err(`warning: ${m}`),
-      notice: (m) => io.err(`notice: ${m}`),
-    };
-    const { report } = await run(settings, realDeps(settings, { log, env: io.env }));
+    redactor.addCredentials(settings.report.githubToken);
+    const log: Logger = redactingLogger(
+      {
+        info: command === 'validate' ? () => {} : (m) => io.err(m),
+        debug: () => {},
+        warning: (m) => io.err(`warning: ${m}`),
+        notice: (m) => io.err(`notice: ${m}`),
+      },
+      (m) => redactor.text(m),
+    );
+    const { report } = await run(settings, realDeps(settings, { log, env: io.env, redactor }));
     const plan = report.plan ? formatPlanText(report.plan, report.deployments) : '';
     const output = FORMATTERS[format as (typeof FORMATS)[number]](report);
     io.out(format === 'text' && plan ? `${plan}\n\n${output}` : output);
     const runContext = await readRunContext(io.env);
-    const write = async (option: unknown, text: string) => {
+    // Files go inside the working folder (or the runner's temp folder), never through a link.
+    const writable = [io.cwd, ...(io.env.RUNNER_TEMP ? [io.env.RUNNER_TEMP] : [])];
+    const write = async (option: unknown, what: string, text: string) => {
       if (typeof option !== 'string') return;
-      const file = path.resolve(io.cwd, option);
-      await fs.mkdir(path.dirname(file), { recursive: true });
-      await fs.writeFile(file, text);
+      await writeFileInside(path.resolve(io.cwd, option), redactor.secrets(text), writable, what);
     };
     await write(
       values.markdown,
+      'the --markdown file',
       renderComment(report, runContext, commentTarget(settings.report.commentId, runContext)),
     );
-    await write(values.summary, renderSummary(report, runContext));
+    await write(values.summary, 'the --summary file', renderSummary(report, runContext));
     return report.summary.blocking || deployFailed(report) ? 1 : 0;
   } catch (error) {
     io.err(`iac-action: ${describeError(error)}`);

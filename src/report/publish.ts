@@ -1,8 +1,8 @@
-import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import * as core from '@actions/core';
 import { describeError } from '../core/errors.js';
+import { writeFileInside } from '../core/files.js';
 import type { Report } from '../core/findings.js';
 import type { Logger } from '../core/logger.js';
 import type { Settings } from '../core/settings.js';
@@ -24,6 +24,8 @@ export interface PublishDeps {
   /** Append markdown to the job summary; false when the run has none (outside Actions). */
   writeSummary(markdown: string): Promise<boolean>;
   github(token: string): Promise<GitHubClient>;
+  /** The redaction layer, applied once more to every rendered body and file. */
+  redact?: (text: string) => string;
 }
 
 export interface PublishResult {
@@ -41,10 +43,15 @@ const MAX_PR_FILES = 3000;
 const REQUEST_TIMEOUT_MS = 30_000;
 
 /** The real edges inside a GitHub Actions job. */
-export function actionPublishDeps(env: NodeJS.ProcessEnv, log: Logger): PublishDeps {
+export function actionPublishDeps(
+  env: NodeJS.ProcessEnv,
+  log: Logger,
+  redactor: { secrets(text: string): string },
+): PublishDeps {
   return {
     env,
     log,
+    redact: (text) => redactor.secrets(text),
     annotate: ({ level, message, ...properties }) => {
       if (level === 'error') core.error(message, properties);
       else if (level === 'warning') core.warning(message, properties);
@@ -90,17 +97,18 @@ export async function publish(
   deps: PublishDeps,
 ): Promise<PublishResult> {
   const { env, log } = deps;
+  const redact = deps.redact ?? ((text: string) => text);
   const run = await readRunContext(env);
   const token = settings.report.githubToken || env.GITHUB_TOKEN || '';
   if (token) deps.setSecret(token);
   let client: Promise<GitHubClient> | undefined;
   const github = (): Promise<GitHubClient> => (client ??= deps.github(token));
 
-  const sarifFile = await writeSarif(report, settings, env, log);
+  const sarifFile = await writeSarif(redact(formatSarif(report)), settings, env, log);
 
   let summaryWritten = false;
   try {
-    summaryWritten = await deps.writeSummary(renderSummary(report, run));
+    summaryWritten = await deps.writeSummary(redact(renderSummary(report, run)));
   } catch (error) {
     log.warning(`Could not write the job summary: ${describeError(error)}`);
   }
@@ -109,7 +117,7 @@ export async function publish(
   const annotations = planAnnotations(report.findings, changed);
   for (const annotation of annotations) deps.annotate(annotation);
 
-  const commented = await comment(report, settings, run, token, github, log);
+  const commented = await comment(report, settings, run, token, github, log, redact);
   deps.setOutput('sarif-file', sarifFile ?? '');
   deps.setOutput('comment-url', commented.commentUrl ?? '');
   return {
@@ -121,17 +129,17 @@ export async function publish(
 }
 
 async function writeSarif(
-  report: Report,
+  sarif: string,
   settings: Settings,
   env: NodeJS.ProcessEnv,
   log: Logger,
 ): Promise<string | undefined> {
+  const runnerTemp = env.RUNNER_TEMP || os.tmpdir();
   const file = settings.report.sarifFile
     ? path.resolve(settings.workspace, settings.report.sarifFile)
-    : path.join(env.RUNNER_TEMP || os.tmpdir(), 'iac-action.sarif');
+    : path.join(runnerTemp, 'iac-action.sarif');
   try {
-    await fs.mkdir(path.dirname(file), { recursive: true });
-    await fs.writeFile(file, formatSarif(report));
+    await writeFileInside(file, sarif, [settings.workspace, runnerTemp], 'the SARIF file');
     return file;
   } catch (error) {
     log.warning(
@@ -173,6 +181,7 @@ async function comment(
   token: string,
   github: () => Promise<GitHubClient>,
   log: Logger,
+  redact: (text: string) => string,
 ): Promise<Pick<PublishResult, 'comment' | 'commentUrl'>> {
   const mode = settings.report.comment;
   if (mode === 'false' || !run.pullRequest) return { comment: 'not-attempted' };
@@ -188,7 +197,7 @@ async function comment(
     const result = await upsertComment(
       await github(),
       { owner: pr.owner, repo: pr.repo, issueNumber: pr.number, marker: commentMarker(target) },
-      renderComment(report, run, target),
+      redact(renderComment(report, run, target)),
       // on-failure: only a failing run opens a comment, but an existing one is kept truthful
       { create: mode === 'true' || outcome(report) !== 'passed' },
     );
