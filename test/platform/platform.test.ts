@@ -554,13 +554,20 @@ describe('IAM policies', () => {
     };
     const refTarget = (value: Json | undefined): string =>
       isObject(value) && typeof value.Ref === 'string' ? value.Ref : '';
+    const iamBoundary = documents.find((d) => d.label === 'iam.yaml')?.template.Resources
+      ?.PermissionsBoundary;
+    expect(iamBoundary?.Type).toBe('AWS::IAM::ManagedPolicy');
     for (const doc of documents) {
       const all = doc.template.Resources ?? {};
       for (const [id, resource] of resources(doc.template)) {
         if (resource.Type !== 'AWS::IAM::Role' || !isObject(resource.Properties)) continue;
-        const boundary = await allowedActions(
-          all[refTarget(resource.Properties.PermissionsBoundary)],
+        // A role in another stack gets the iam stack's boundary through a wired parameter
+        // (PermissionsBoundaryArn, with the import fallback inside Fn::If).
+        const local = all[refTarget(resource.Properties.PermissionsBoundary)];
+        const wired = JSON.stringify(resource.Properties.PermissionsBoundary).includes(
+          'iam-PermissionsBoundaryArn',
         );
+        const boundary = await allowedActions(local ?? (wired ? iamBoundary : undefined));
         for (const arn of list(resource.Properties.ManagedPolicyArns)) {
           for (const action of await allowedActions(all[refTarget(arn)])) {
             if (!boundary.has(action))
