@@ -43,9 +43,27 @@ export function deployOrder(manifest: Manifest): string[] {
 }
 
 /** Every manifest stack of one environment, resolved in deploy order. */
-export function resolveEnvironment(root: string, envName: string): Map<string, ResolvedStack> {
+export interface ResolveOverrides {
+  /** Replaces the environment file's Environment parameter (and ${environment}). */
+  environment?: string;
+  region?: string;
+}
+
+export function resolveEnvironment(
+  root: string,
+  envName: string,
+  overrides: ResolveOverrides = {},
+): Map<string, ResolvedStack> {
   const manifest = readManifest(join(root, 'iac-stacks.yaml'));
-  const env = readEnvironment(join(root, 'environments', `${envName}.yaml`));
+  const file = readEnvironment(join(root, 'environments', `${envName}.yaml`));
+  const env = overrides.environment
+    ? {
+        ...file,
+        name: overrides.environment,
+        parameters: { ...file.parameters, Environment: overrides.environment },
+      }
+    : file;
+  const scope = { ...SCOPE, region: overrides.region ?? SCOPE.region };
   const stacks = new Map<string, ResolvedStack>();
   const substitute = (value: string) =>
     value.replaceAll('${environment}', env.name).replace(OUTPUT_REF, (_m, stack, output) => {
@@ -70,7 +88,7 @@ export function resolveEnvironment(root: string, envName: string): Map<string, R
     for (const [k, v] of Object.entries(env.stacks?.[id]?.parameters ?? {}))
       parameters[k] = String(v);
     const stackName = substitute(stack['stack-name'] ?? id);
-    const resolver = new TemplateResolver(rootNode, { ...SCOPE, parameters, stackName });
+    const resolver = new TemplateResolver(rootNode, { ...scope, parameters, stackName });
     const notes: string[] = [];
     const resources: ResolvedStack['resources'] = {};
     const section = child(rootNode, 'Resources');
