@@ -5,10 +5,10 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { realDeps } from '../src/core/deps.js';
-import { silentLogger } from '../src/core/logger.js';
-import { readSettings, type InputName } from '../src/core/settings.js';
-import { validate } from '../src/core/validate.js';
+import { realEdges } from '../src/pipeline/edges.js';
+import { silentLogger } from '../src/model/logger.js';
+import { readSettings, type InputName } from '../src/model/settings.js';
+import { validate } from '../src/pipeline/validate.js';
 import { createAccessAnalyzer } from '../src/policies/access-analyzer.js';
 import { createPolicyChecker } from '../src/policies/index.js';
 import { parseTemplate, type ParsedTemplate } from '../src/parse/template.js';
@@ -81,8 +81,9 @@ export async function benchPolicies(): Promise<string[]> {
       });
     };
 
-    const [concurrentMs, outcome] = await timed(() => checkerFor('8')(templates, undefined));
-    const [sequentialMs] = await timed(() => checkerFor('1')(templates, undefined));
+    const targets = templates.map((template) => ({ template, resolutions: [{ parameters: {} }] }));
+    const [concurrentMs, outcome] = await timed(() => checkerFor('8')(targets));
+    const [sequentialMs] = await timed(() => checkerFor('1')(targets));
     const lines = [
       `policies: ${outcome.policies.length} policies, ${outcome.findings.length} findings, ${LATENCY_MS} ms per Access Analyzer call`,
       `policies: concurrent (policy-concurrency 8) ${seconds(concurrentMs)} vs one call at a time ${seconds(sequentialMs)}: ${(sequentialMs / concurrentMs).toFixed(1)}x faster (target >= 6x)`,
@@ -98,7 +99,7 @@ export async function benchPolicies(): Promise<string[]> {
       return {
         settings,
         deps: {
-          ...realDeps(settings, { log: silentLogger, env: process.env }),
+          ...realEdges(settings, { log: silentLogger, env: process.env }),
           checkPolicies: checkerFor('8'),
         },
       };
@@ -107,7 +108,7 @@ export async function benchPolicies(): Promise<string[]> {
     const lintOnly = deps('off');
     const [bothMs] = await timed(() => validate(both.settings, both.deps));
     const [lintMs] = await timed(() => validate(lintOnly.settings, lintOnly.deps));
-    const [policiesMs] = await timed(() => checkerFor('8')(templates, undefined));
+    const [policiesMs] = await timed(() => checkerFor('8')(targets));
     lines.push(
       `policies: validate() with both ${seconds(bothMs)}; cfn-lint alone ${seconds(lintMs)}, policies alone ${seconds(policiesMs)}: ` +
         `${(bothMs / Math.max(lintMs, policiesMs)).toFixed(2)}x the longer one, ${(bothMs / (lintMs + policiesMs)).toFixed(2)}x their sum (target: close to the longer)`,

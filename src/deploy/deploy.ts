@@ -1,15 +1,15 @@
 import { createHash } from 'node:crypto';
 import type { CloudFormationClient, Stack } from '@aws-sdk/client-cloudformation';
-import { UserError } from '../core/errors.js';
+import { UserError } from '../model/errors.js';
 import type {
   DeploymentEntry,
   Finding,
   ResourceChangeEntry,
   StackPlanEntry,
-} from '../core/findings.js';
-import type { Logger } from '../core/logger.js';
-import { child, isMap, isScalar } from '../parse/nodes.js';
-import type { ParsedTemplate } from '../parse/template.js';
+} from '../model/findings.js';
+import type { Logger } from '../model/logger.js';
+import { child, isMap, isScalar } from '../model/template.js';
+import type { ParsedTemplate } from '../model/template.js';
 import { cloudFormationSdk, s3Sdk, type AwsClients } from './aws.js';
 import {
   awaitChangeSet,
@@ -21,13 +21,21 @@ import {
   type ChangeSetOutcome,
 } from './changeset.js';
 import { EventStream, firstFailure, formatEvent, isMissingStack } from './events.js';
-import { guardPlan, STATEFUL_TYPES } from './guard.js';
-import { stackParameters, type StackSpec } from './manifest.js';
+import { STATEFUL_TYPES } from '../model/stateful.js';
+import { stackParameters, type StackSpec } from '../model/stacks.js';
 import { previewChanges } from './preview.js';
 import { DeadlineError, pollUntil, type Poller } from './wait.js';
 
 /** CloudFormation's limit for TemplateBody; larger templates must come from S3. */
 export const MAX_TEMPLATE_BODY = 51_200;
+
+/** Marks the plan's blocked changes and returns a finding for each (the stateful stage's guardPlan). */
+export type PlanGuard = (
+  plan: StackPlanEntry,
+  allowReplacement: readonly string[],
+  template: ParsedTemplate,
+  file: string,
+) => Finding[];
 
 export interface StackContext {
   log: Logger;
@@ -42,6 +50,8 @@ export interface StackContext {
   artifactBucket: string;
   timeoutMs: number;
   templateFor: (stack: StackSpec) => ParsedTemplate;
+  /** The stateful guard (its own stage): findings for replacements and removals it blocks. */
+  guard: PlanGuard;
   /** Outputs of a stack this one depends on; undefined while it does not exist. */
   outputsOf: (stackId: string) => Promise<Record<string, string> | undefined>;
 }
@@ -165,7 +175,7 @@ export async function processStack(
   const preview = previewChanges(outcome.changes);
   plan.changes = preview.changes;
   plan.iamChanges = preview.iamChanges;
-  const findings = guardPlan(plan, ctx.allowReplacement, template, stack.template);
+  const findings = ctx.guard(plan, ctx.allowReplacement, template, stack.template);
   if (mode === 'plan' || findings.length) {
     await cleanUp();
     return {

@@ -1,23 +1,23 @@
 import pLimit from 'p-limit';
-import { UserError } from '../core/errors.js';
-import type { DeploymentEntry, Finding, StackPlanEntry } from '../core/findings.js';
-import type { Logger } from '../core/logger.js';
-import type { Settings } from '../core/settings.js';
-import { child, entry } from '../parse/nodes.js';
-import type { ParsedTemplate } from '../parse/template.js';
+import { UserError } from '../model/errors.js';
+import type { DeploymentEntry, Finding, StackPlanEntry } from '../model/findings.js';
+import type { Logger } from '../model/logger.js';
+import type { Settings } from '../model/settings.js';
+import { child, entry } from '../model/template.js';
+import type { ParsedTemplate } from '../model/template.js';
 import type { AwsClients } from './aws.js';
+import { DEPLOY_RULES } from './rules.js';
 import { changeSetNameFor, describeStack } from './changeset.js';
 import {
   outputsFrom,
   processStack,
   regionOf,
+  type PlanGuard,
   type StackContext,
   type StackResult,
 } from './deploy.js';
-import type { StackSelection, StackSpec } from './manifest.js';
+import type { StackSelection, StackSpec } from '../model/stacks.js';
 import type { Poller } from './wait.js';
-
-export { knownParameters, loadManifest, resolveStacks } from './manifest.js';
 
 /** The edges of the plan and deploy stage. */
 export interface DeployDeps {
@@ -44,13 +44,17 @@ export interface DeployStageResult {
  */
 export async function runDeployStage(
   settings: Settings,
-  input: { stacks: StackSelection; templates: readonly ParsedTemplate[] },
+  input: {
+    stacks: StackSelection;
+    /** Each stack's template, from the work list. */
+    templateOf: ReadonlyMap<string, ParsedTemplate>;
+    guard: PlanGuard;
+  },
   deps: DeployDeps,
 ): Promise<DeployStageResult> {
   const mode = settings.mode;
   if (mode === 'validate') throw new Error('runDeployStage needs mode plan, deploy or execute');
   const { selected, all } = input.stacks;
-  const byFile = new Map(input.templates.map((t) => [t.file, t]));
   const results = new Map<string, Promise<StackResult>>();
   const selectedIds = new Set(selected.map((s) => s.id));
   const ctx: StackContext = {
@@ -67,8 +71,9 @@ export async function runDeployStage(
     recreateFailedStacks: settings.deploy.recreateFailedStacks,
     artifactBucket: settings.deploy.artifactBucket,
     timeoutMs: deps.timeoutMs ?? settings.deploy.timeoutMinutes * 60_000,
+    guard: input.guard,
     templateFor: (stack) => {
-      const template = byFile.get(stack.template);
+      const template = input.templateOf.get(stack.id);
       if (!template) {
         throw new UserError(
           `${stack.where}: template ${stack.template} of stack ${stack.id} was not validated (missing, or it did not parse).`,
@@ -104,7 +109,7 @@ export async function runDeployStage(
   const findings = done.flatMap((r) => r.findings);
   for (const [index, result] of done.entries()) {
     findings.push(
-      ...outcomeFindings(result, selected[index]!, byFile.get(selected[index]!.template)),
+      ...outcomeFindings(result, selected[index]!, input.templateOf.get(selected[index]!.id)),
     );
   }
   return {
@@ -190,7 +195,11 @@ function outcomeFindings(
   return [
     {
       source: 'change-set',
-      ruleId: d ? (d.status === 'timed-out' ? 'D2002' : 'D2001') : 'D1002',
+      ruleId: d
+        ? d.status === 'timed-out'
+          ? DEPLOY_RULES.deployTimedOut.id
+          : DEPLOY_RULES.deployFailed.id
+        : DEPLOY_RULES.planFailed.id,
       severity: 'error',
       file: stack.template,
       line: resource?.keyStart.line ?? 0,

@@ -1,6 +1,6 @@
 import type { Change } from '@aws-sdk/client-cloudformation';
-import type { ResourceChangeEntry } from '../core/findings.js';
-import { STATEFUL_TYPES } from './guard.js';
+import type { ResourceChangeEntry } from '../model/findings.js';
+import { STATEFUL_TYPES } from '../model/stateful.js';
 
 /** Types whose changes alter who may do what: listed in the "permissions change" table. */
 const IAM_TYPES =

@@ -1,8 +1,8 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { glob, isDynamicPattern } from 'tinyglobby';
-import { UserError } from '../core/errors.js';
-import { exists, relativeToWorkspace, resolveInside } from './paths.js';
+import { UserError } from '../model/errors.js';
+import { exists, relativeToWorkspace, resolveInside } from '../model/files.js';
 
 /** A template file the user edits, before it is read or rendered. */
 export interface TemplateSource {

@@ -1,6 +1,9 @@
 import fs from 'node:fs/promises';
-import type { Finding } from '../core/findings.js';
-import { LIMITS } from '../parse/limits.js';
+import type { Finding } from '../model/findings.js';
+import { findingOf, type RuleDefinition } from '../model/rules.js';
+import { TEMPLATE_RULES } from '../model/template-rules.js';
+import { DISCOVERY_RULES } from './rules.js';
+import { LIMITS } from '../model/template.js';
 import type { Environment } from './environment.js';
 import type { TemplateSource } from './find.js';
 import { mapRenderedLines, type LineMapping } from './linemap.js';
@@ -24,21 +27,16 @@ export async function loadTemplate(
   source: TemplateSource,
   options: LoadOptions,
 ): Promise<LoadedTemplate> {
-  const fail = (message: string, ruleId = 'P1001'): LoadedTemplate => ({
+  const fail = (
+    message: string,
+    rule: RuleDefinition = TEMPLATE_RULES.tooLarge,
+  ): LoadedTemplate => ({
     source,
     ok: false,
-    finding: {
-      source: ruleId.startsWith('R') ? 'discovery' : 'parser',
-      ruleId,
-      severity: 'error',
-      file: source.file,
-      line: 1,
-      column: 1,
-      message,
-    },
+    finding: findingOf(rule, { file: source.file, line: 1, column: 1, message }),
   });
   if (source.origin === 'nunjucks' && options.renderingRefused)
-    return fail(options.renderingRefused, 'R1002');
+    return fail(options.renderingRefused, DISCOVERY_RULES.renderingRefused);
   let bytes: Buffer;
   try {
     const stat = await fs.stat(source.absolutePath);
@@ -51,7 +49,7 @@ export async function loadTemplate(
   } catch (error) {
     return fail(
       `Could not read the file: ${error instanceof Error ? error.message : String(error)}`,
-      'P1007',
+      TEMPLATE_RULES.unreadable,
     );
   }
   if (source.origin !== 'nunjucks') return { source, ok: true, content: bytes };

@@ -2,10 +2,10 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Finding } from '../core/findings.js';
+import type { Finding } from '../model/findings.js';
 import type { Environment } from './environment.js';
-import { isInside } from '../core/files.js';
-import { relativeToWorkspace } from './paths.js';
+import { isInside, relativeToWorkspace } from '../model/files.js';
+import { DISCOVERY_RULES } from './rules.js';
 
 /** Limits of one rendering: what a hostile template may cost before it is stopped with a finding. */
 export const RENDER_LIMITS = {
@@ -291,7 +291,7 @@ function toResult(
     ok: false,
     finding: {
       source: 'discovery',
-      ruleId: 'R1001',
+      ruleId: DISCOVERY_RULES.renderFailed.id,
       severity: 'error',
       file: request.file,
       line,

@@ -1,14 +1,15 @@
 import os from 'node:os';
 import path from 'node:path';
 import * as core from '@actions/core';
-import { jobRedactor, realDeps } from '../core/deps.js';
-import { describeError } from '../core/errors.js';
-import { logSafe, withoutWorkflowCommands } from '../core/escape.js';
-import { writeFileInside } from '../core/files.js';
-import { redactingLogger, type Logger } from '../core/logger.js';
-import { readSettings } from '../core/settings.js';
-import { deployFailed, run, stackOutputs } from '../core/run.js';
-import type { FolderCache } from '../lint/install.js';
+import { jobRedactor, realEdges } from '../pipeline/edges.js';
+import { describeError } from '../model/errors.js';
+import { logSafe, withoutWorkflowCommands } from '../model/text.js';
+import { writeFileInside } from '../model/files.js';
+import { redactingLogger, type Logger } from '../model/logger.js';
+import { readSettings } from '../model/settings.js';
+import { deployFailed, stackOutputs } from '../model/findings.js';
+import { runPipeline } from '../pipeline/pipeline.js';
+import type { FolderCache } from '../pipeline/edges.js';
 import { escapeMarkdown } from '../report/escape.js';
 import { formatJson } from '../report/json.js';
 import { actionPublishDeps, publish } from '../report/publish.js';
@@ -49,9 +50,9 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<v
       ...(env.GITHUB_EVENT_NAME ? { eventName: env.GITHUB_EVENT_NAME } : {}),
     });
     redactor.addCredentials(settings.report.githubToken);
-    const { report, changeSets } = await run(
+    const { report, changeSets } = await runPipeline(
       settings,
-      realDeps(settings, {
+      realEdges(settings, {
         log,
         env,
         redactor,

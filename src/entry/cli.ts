@@ -1,18 +1,19 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { jobRedactor, realDeps } from '../core/deps.js';
-import { describeError, UserError } from '../core/errors.js';
-import { logSafe } from '../core/escape.js';
-import { writeFileInside } from '../core/files.js';
-import type { Report } from '../core/findings.js';
-import { redactingLogger, type Logger } from '../core/logger.js';
-import { INPUT_DEFAULTS, readSettings, type InputName } from '../core/settings.js';
-import { deployFailed, run } from '../core/run.js';
-import { TOOL_VERSION } from '../core/version.js';
+import { jobRedactor, realEdges } from '../pipeline/edges.js';
+import { describeError, UserError } from '../model/errors.js';
+import { logSafe } from '../model/text.js';
+import { writeFileInside } from '../model/files.js';
+import type { Report } from '../model/findings.js';
+import { redactingLogger, type Logger } from '../model/logger.js';
+import { INPUT_DEFAULTS, readSettings, type InputName } from '../model/settings.js';
+import { deployFailed } from '../model/findings.js';
+import { runPipeline } from '../pipeline/pipeline.js';
+import { TOOL_VERSION } from '../model/version.js';
 import { formatJson } from '../report/json.js';
 import { formatSarif } from '../report/sarif.js';
 import { commentTarget, renderComment } from '../report/comment.js';
-import { readRunContext } from '../report/run.js';
+import { readRunContext } from '../report/workflow-run.js';
 import { renderSummary } from '../report/summary.js';
 import { formatPlanText, formatText } from '../report/text.js';
 
@@ -117,7 +118,10 @@ export async function main(
       },
       (m) => redactor.text(m),
     );
-    const { report } = await run(settings, realDeps(settings, { log, env: io.env, redactor }));
+    const { report } = await runPipeline(
+      settings,
+      realEdges(settings, { log, env: io.env, redactor }),
+    );
     const plan = report.plan ? formatPlanText(report.plan, report.deployments) : '';
     const output = FORMATTERS[format as (typeof FORMATS)[number]](report);
     io.out(format === 'text' && plan ? `${plan}\n\n${output}` : output);

@@ -1,6 +1,6 @@
 import { execa } from 'execa';
-import type { Finding } from '../core/findings.js';
-import { UserError } from '../core/errors.js';
+import type { Finding } from '../model/findings.js';
+import { UserError } from '../model/errors.js';
 import { toFinding, type CfnLintResult } from './findings.js';
 import { planShards } from './shards.js';
 

@@ -1,4 +1,5 @@
-import type { Finding, Severity } from '../core/findings.js';
+import { shorten } from '../model/text.js';
+import type { Finding, Severity } from '../model/findings.js';
 
 /** One result of `cfn-lint --format json`. */
 export interface CfnLintResult {
@@ -13,20 +14,11 @@ export interface CfnLintResult {
   Rule?: { Id?: string; Description?: string; ShortDescription?: string; Source?: string };
 }
 
-/** cfn-lint lists every allowed value in some messages; a few hundred characters say enough. */
-export const MAX_MESSAGE_LENGTH = 500;
-
 const LEVELS: Record<string, Severity> = {
   Error: 'error',
   Warning: 'warning',
   Informational: 'info',
 };
-
-export function shorten(message: string, max = MAX_MESSAGE_LENGTH): string {
-  const flat = message.replace(/\s+/g, ' ').trim();
-  if (flat.length <= max) return flat;
-  return `${flat.slice(0, max - 1)}… (${flat.length - max + 1} more characters)`;
-}
 
 const RULES_DOC = 'https://github.com/aws-cloudformation/cfn-lint/blob/main/docs/rules.md';
 

@@ -1,9 +1,9 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
-import { UserError } from '../core/errors.js';
-import { exists } from '../discover/paths.js';
-import type { Logger } from '../core/logger.js';
+import { UserError } from '../model/errors.js';
+import { exists } from '../model/files.js';
+import type { Logger } from '../model/logger.js';
 import { INSTALL_HINT } from './cfnlint.js';
 
 /** Save and restore of a folder across jobs (the Actions cache in the action; absent in the CLI). */

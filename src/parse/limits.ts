@@ -1,14 +1,3 @@
-/** Bounds on what the parser accepts, so hostile input cannot exhaust memory or time. */
-export const LIMITS = {
-  /** CloudFormation accepts at most 1 MB through S3; larger input is not a template. */
-  maxBytes: 1_048_576,
-  /** Nesting of maps and lists; real templates stay far below this. */
-  maxDepth: 100,
-  /** Nodes built in total, aliases expanded: stops alias bombs ("billion laughs"). */
-  maxNodes: 500_000,
-  maxAliases: 1_000,
-} as const;
-
 /**
  * A cheap scan for nesting that would be too deep for the YAML parser to handle safely: flow
  * brackets outside quotes and comments, and block indentation levels. Returns the 1-based line

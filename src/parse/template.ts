@@ -11,18 +11,18 @@ import {
   type Node as YamlNode,
   type Tags,
 } from 'yaml';
-import type { Finding } from '../core/findings.js';
-import { LIMITS, lineWhereTooDeep } from './limits.js';
-import type { MapEntry, MapNode, Position, TemplateNode } from './nodes.js';
+import type { Finding } from '../model/findings.js';
+import { TEMPLATE_RULES } from '../model/template-rules.js';
+import {
+  LIMITS,
+  type MapEntry,
+  type ParsedTemplate,
+  type Position,
+  type TemplateNode,
+} from '../model/template.js';
+import { lineWhereTooDeep } from './limits.js';
 
-export interface ParsedTemplate {
-  /** Repository-relative path of the file the user edits. */
-  file: string;
-  /** The text that was parsed (for rendered templates, the rendering). */
-  text: string;
-  format: 'yaml' | 'json';
-  root: MapNode;
-}
+export type { ParsedTemplate };
 
 export type ParseResult = { ok: true; template: ParsedTemplate } | { ok: false; finding: Finding };
 
@@ -87,7 +87,7 @@ export function parseTemplate(input: string | Uint8Array, file: string): ParseRe
     return fail(
       1,
       1,
-      'P1001',
+      TEMPLATE_RULES.tooLarge.id,
       `File is ${size} bytes; templates larger than ${LIMITS.maxBytes} bytes (1 MiB) are not accepted by CloudFormation and are not parsed.`,
     );
   }
@@ -98,7 +98,7 @@ export function parseTemplate(input: string | Uint8Array, file: string): ParseRe
     return fail(
       line,
       1,
-      'P1002',
+      TEMPLATE_RULES.notText.id,
       'File is not UTF-8 text (binary content?); a template must be YAML or JSON text.',
     );
   }
@@ -109,19 +109,24 @@ export function parseTemplate(input: string | Uint8Array, file: string): ParseRe
     return fail(
       line,
       1,
-      'P1002',
+      TEMPLATE_RULES.notText.id,
       'File contains NUL bytes (binary content?); a template must be YAML or JSON text.',
     );
   }
   if (text.trim() === '')
-    return fail(1, 1, 'P1003', 'File is empty; a template needs at least a Resources section.');
+    return fail(
+      1,
+      1,
+      TEMPLATE_RULES.empty.id,
+      'File is empty; a template needs at least a Resources section.',
+    );
 
   const deepLine = lineWhereTooDeep(text, LIMITS.maxDepth);
   if (deepLine) {
     return fail(
       deepLine,
       1,
-      'P1004',
+      TEMPLATE_RULES.tooDeep.id,
       `Nesting deeper than ${LIMITS.maxDepth} levels; a template this deep is not accepted.`,
     );
   }
@@ -134,7 +139,7 @@ export function parseTemplate(input: string | Uint8Array, file: string): ParseRe
       return fail(
         jsonError.line,
         jsonError.column,
-        'P1000',
+        TEMPLATE_RULES.syntax.id,
         `JSON syntax error: ${jsonError.message}.`,
       );
   }
@@ -153,7 +158,7 @@ export function parseTemplate(input: string | Uint8Array, file: string): ParseRe
     return fail(
       1,
       1,
-      'P1000',
+      TEMPLATE_RULES.syntax.id,
       `Could not parse the file: ${error instanceof Error ? error.message : String(error)}`,
     );
   }
@@ -172,7 +177,12 @@ export function parseTemplate(input: string | Uint8Array, file: string): ParseRe
         : problem.code === 'TAG_RESOLVE_FAILED'
           ? `${detail.replace('Unresolved tag', 'Unknown tag')}; CloudFormation knows !Ref, !Sub, !GetAtt, !If and the other Fn:: short forms.`
           : `${format === 'json' ? 'JSON' : 'YAML'} syntax error: ${detail}.`;
-    return fail(p.line, p.column, problem.code === 'DUPLICATE_KEY' ? 'P1005' : 'P1000', message);
+    return fail(
+      p.line,
+      p.column,
+      problem.code === 'DUPLICATE_KEY' ? TEMPLATE_RULES.duplicateKey.id : TEMPLATE_RULES.syntax.id,
+      message,
+    );
   }
 
   let built: TemplateNode;
@@ -180,14 +190,19 @@ export function parseTemplate(input: string | Uint8Array, file: string): ParseRe
     built = new Walker(doc, pos).walk(doc.contents as YamlNode | null, 0);
   } catch (error) {
     if (error instanceof LimitError)
-      return fail(error.position.line, error.position.column, 'P1004', error.message);
+      return fail(
+        error.position.line,
+        error.position.column,
+        TEMPLATE_RULES.tooDeep.id,
+        error.message,
+      );
     throw error;
   }
   if (built.kind !== 'map') {
     return fail(
       built.start.line,
       built.start.column,
-      'P1006',
+      TEMPLATE_RULES.notATemplate.id,
       'Not a CloudFormation template: the top level must be a mapping with a Resources section.',
     );
   }
@@ -196,7 +211,7 @@ export function parseTemplate(input: string | Uint8Array, file: string): ParseRe
     return fail(
       1,
       1,
-      'P1006',
+      TEMPLATE_RULES.notATemplate.id,
       'Not a CloudFormation template: there is no Resources section (nor AWSTemplateFormatVersion).',
     );
   }

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { UserError } from '../core/errors.js';
+import { UserError } from '../model/errors.js';
 import { brotliCompress, brotliDecompress, constants as zlib } from 'node:zlib';
 
 /**

@@ -8,8 +8,8 @@ import {
   type Position,
   type ScalarNode,
   type TemplateNode,
-} from '../parse/nodes.js';
-import type { ParsedTemplate } from '../parse/template.js';
+} from '../model/template.js';
+import type { ParsedTemplate } from '../model/template.js';
 import type { TemplateResolver } from './resolve.js';
 import type { AwsScope } from './resource-names.js';
 

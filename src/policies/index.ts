@@ -1,10 +1,9 @@
 import pLimit from 'p-limit';
-import { UserError } from '../core/errors.js';
-import type { Finding, PolicyEntry, Severity } from '../core/findings.js';
-import type { Logger } from '../core/logger.js';
-import type { Settings } from '../core/settings.js';
-import type { PolicyChecker } from '../core/validate.js';
-import type { ParsedTemplate } from '../parse/template.js';
+import { UserError } from '../model/errors.js';
+import type { Finding, PolicyEntry, Severity } from '../model/findings.js';
+import type { Logger } from '../model/logger.js';
+import type { Settings } from '../model/settings.js';
+import type { ParsedTemplate } from '../model/template.js';
 import {
   analyzeAll,
   createAccessAnalyzer,
@@ -26,6 +25,24 @@ import {
 import { checkPolicyOffline } from './offline.js';
 import { TemplateResolver, type PolicyPath, type ResolvedDocument } from './resolve.js';
 
+/**
+ * The policy stage's input: each template with the parameter values it is resolved with, once per
+ * stack that deploys it (a template no stack deploys is resolved once, with the environment's).
+ */
+export interface PolicyTarget {
+  template: ParsedTemplate;
+  resolutions: { stack?: string; parameters: Record<string, string> }[];
+}
+
+/** What the policy stage returns; it runs while cfn-lint does. */
+export interface PolicyOutcome {
+  policies: PolicyEntry[];
+  findings: Finding[];
+  notices: string[];
+}
+
+export type PolicyChecker = (targets: readonly PolicyTarget[]) => Promise<PolicyOutcome>;
+
 export interface PolicyCheckerOptions {
   settings: Pick<Settings, 'policies' | 'aws'>;
   log: Logger;
@@ -38,6 +55,8 @@ export interface PolicyCheckerOptions {
 /** A policy ready to check: resolved to JSON, with the way back to its template lines. */
 interface PreparedPolicy extends AnalyzerJob {
   policy: ExtractedPolicy;
+  /** The stacks this resolution belongs to, when the template's stacks resolve it differently. */
+  stack?: string;
   resolved: ResolvedDocument;
   document: unknown;
   serialized: SerializedPolicy;
@@ -66,17 +85,17 @@ const ANALYZER_PERMISSIONS =
  */
 export function createPolicyChecker(options: PolicyCheckerOptions): PolicyChecker {
   const { settings, log } = options;
-  return async (templates, environment, parametersFor) => {
+  return async (targets) => {
     const notices: string[] = [];
     const located: Located[] = [];
-    const parameters = (file: string) => parametersFor?.(file) ?? environment?.parameters ?? {};
-    const prepared = preparePolicies(templates, parameters, settings.aws, located, notices);
-    const policies: PolicyEntry[] = prepared.map(({ policy }) => ({
+    const prepared = preparePolicies(targets, settings.aws, located, notices);
+    const policies: PolicyEntry[] = prepared.map(({ policy, stack }) => ({
       file: policy.file,
       logicalId: policy.logicalId,
       policyName: policy.policyName,
       policyType: policy.policyType,
       line: policy.start.line,
+      ...(stack ? { stack } : {}),
     }));
     log.info(
       `Checking ${policies.length} IAM ${policies.length === 1 ? 'policy' : 'policies'} (${settings.policies.validation}).`,
@@ -183,76 +202,109 @@ export function createPolicyChecker(options: PolicyCheckerOptions): PolicyChecke
 }
 
 function preparePolicies(
-  templates: readonly ParsedTemplate[],
-  parameters: (file: string) => Record<string, string>,
+  targets: readonly PolicyTarget[],
   aws: Settings['aws'],
   located: Located[],
   notices: string[],
 ): PreparedPolicy[] {
   const prepared: PreparedPolicy[] = [];
   const unresolved: string[] = [];
-  for (const template of templates) {
-    const resolver = new TemplateResolver(template.root, {
-      region: aws.region,
-      accountId: aws.accountId,
-      partition: aws.partition,
-      parameters: parameters(template.file),
-    });
-    for (const policy of extractPolicies(template, resolver)) {
-      const resolved = resolver.document(policy.node);
-      let document = policy.finish ? policy.finish(resolved.document, aws) : resolved.document;
-      if (document === undefined || document === null) continue;
-      if (typeof document === 'string') {
-        // Documents written as JSON text: their parts all point at the string's own line.
-        try {
-          document = JSON.parse(document);
-        } catch {
-          const item = {
-            policy,
-            resolved,
-            document,
-            serialized: serializePolicy(document),
-            text: '',
-            policyType: policy.policyType,
-          };
-          located.push({
-            prepared: item,
-            source: 'policy-check',
-            ruleId: 'MALFORMED_POLICY',
-            severity: 'error',
-            message: `${policy.policyName} of ${policy.logicalId} is a string that is not JSON; a policy document must be JSON.`,
-            path: [],
-          });
-          continue;
-        }
-      }
-      const serialized = serializePolicy(document);
-      if (resolved.notes.length)
-        unresolved.push(
-          `${policy.file}:${policy.start.line} ${policy.logicalId}: ${[...new Set(resolved.notes)].join('; ')}`,
-        );
-      prepared.push({
-        policy,
-        resolved,
-        document,
-        serialized,
-        text: serialized.text,
-        policyType: policy.policyType,
-        ...(policy.validatePolicyResourceType
-          ? { validatePolicyResourceType: policy.validatePolicyResourceType }
-          : {}),
-        ...(policy.publicAccessResourceType
-          ? { publicAccessResourceType: policy.publicAccessResourceType }
-          : {}),
+  for (const { template, resolutions } of targets) {
+    // Each stack's values resolve the policies anew; stacks that end up with the same document
+    // share one check, and a finding names its stacks only where they differ.
+    const byDocument = new Map<string, { item: PreparedPolicy; stacks: string[] }>();
+    const contexts = resolutions.length ? resolutions : [{ parameters: {} }];
+    for (const resolution of contexts) {
+      const resolver = new TemplateResolver(template.root, {
+        region: aws.region,
+        accountId: aws.accountId,
+        partition: aws.partition,
+        parameters: resolution.parameters,
       });
+      for (const [index, policy] of extractPolicies(template, resolver).entries()) {
+        const item = preparePolicy(policy, resolver, aws, located, unresolved);
+        if (!item) continue;
+        const key = `${index}\n${item.text}`;
+        const seen = byDocument.get(key);
+        if (seen) {
+          if (resolution.stack) seen.stacks.push(resolution.stack);
+        } else byDocument.set(key, { item, stacks: resolution.stack ? [resolution.stack] : [] });
+      }
+    }
+    const variants = new Map<number, number>();
+    for (const key of byDocument.keys()) {
+      const index = Number(key.slice(0, key.indexOf('\n')));
+      variants.set(index, (variants.get(index) ?? 0) + 1);
+    }
+    for (const [key, { item, stacks }] of byDocument) {
+      const index = Number(key.slice(0, key.indexOf('\n')));
+      if ((variants.get(index) ?? 0) > 1 && stacks.length) item.stack = stacks.join(', ');
+      prepared.push(item);
     }
   }
   if (unresolved.length) {
+    const unique = [...new Set(unresolved)];
     notices.push(
-      `${unresolved.length} ${unresolved.length === 1 ? 'policy has' : 'policies have'} values known only at deploy time, checked as {{unresolved:...}} placeholders: ${unresolved.slice(0, 5).join(' | ')}${unresolved.length > 5 ? ` | and ${unresolved.length - 5} more` : ''}`,
+      `${unique.length} ${unique.length === 1 ? 'policy has' : 'policies have'} values known only at deploy time, checked as {{unresolved:...}} placeholders: ${unique.slice(0, 5).join(' | ')}${unique.length > 5 ? ` | and ${unique.length - 5} more` : ''}`,
     );
   }
   return prepared;
+}
+
+/** One policy resolved with one stack's values; undefined when it has no document. */
+function preparePolicy(
+  policy: ExtractedPolicy,
+  resolver: TemplateResolver,
+  aws: Settings['aws'],
+  located: Located[],
+  unresolved: string[],
+): PreparedPolicy | undefined {
+  const resolved = resolver.document(policy.node);
+  let document = policy.finish ? policy.finish(resolved.document, aws) : resolved.document;
+  if (document === undefined || document === null) return undefined;
+  if (typeof document === 'string') {
+    // Documents written as JSON text: their parts all point at the string's own line.
+    try {
+      document = JSON.parse(document);
+    } catch {
+      const item = {
+        policy,
+        resolved,
+        document,
+        serialized: serializePolicy(document),
+        text: '',
+        policyType: policy.policyType,
+      };
+      located.push({
+        prepared: item,
+        source: 'policy-check',
+        ruleId: 'MALFORMED_POLICY',
+        severity: 'error',
+        message: `${policy.policyName} of ${policy.logicalId} is a string that is not JSON; a policy document must be JSON.`,
+        path: [],
+      });
+      return undefined;
+    }
+  }
+  const serialized = serializePolicy(document);
+  if (resolved.notes.length)
+    unresolved.push(
+      `${policy.file}:${policy.start.line} ${policy.logicalId}: ${[...new Set(resolved.notes)].join('; ')}`,
+    );
+  return {
+    policy,
+    resolved,
+    document,
+    serialized,
+    text: serialized.text,
+    policyType: policy.policyType,
+    ...(policy.validatePolicyResourceType
+      ? { validatePolicyResourceType: policy.validatePolicyResourceType }
+      : {}),
+    ...(policy.publicAccessResourceType
+      ? { publicAccessResourceType: policy.publicAccessResourceType }
+      : {}),
+  };
 }
 
 /** Access Analyzer's finding types onto our severities; returns how many were dropped. */
@@ -322,7 +374,7 @@ function fromAnalyzer(
 }
 
 function toFinding(item: Located): Finding {
-  const { policy, resolved } = item.prepared;
+  const { policy, resolved, stack } = item.prepared;
   const position =
     item.line !== undefined
       ? { line: item.line, column: item.column ?? 0 }
@@ -335,12 +387,14 @@ function toFinding(item: Located): Finding {
     file: policy.file,
     line: known.line,
     column: known.column,
-    message:
+    message: `${
       item.source === 'policy-check'
         ? `${item.message} (${policy.logicalId}, ${policy.policyName})`
-        : item.message,
+        : item.message
+    }${stack ? ` [stack ${stack}]` : ''}`,
     ...(item.helpUrl ? { helpUrl: item.helpUrl } : {}),
     logicalId: policy.logicalId,
+    ...(stack ? { stack } : {}),
   };
 }
 

@@ -1,4 +1,4 @@
-import type { Position } from '../parse/nodes.js';
+import type { Position } from '../model/template.js';
 import { pathKey, type PolicyPath, type ResolvedDocument } from './resolve.js';
 
 /** A policy as the JSON text sent to Access Analyzer, with the character range of every part. */

@@ -1,4 +1,4 @@
-import type { Severity } from '../core/findings.js';
+import type { Severity } from '../model/findings.js';
 import type { ActionInfo, IamCatalogue } from './catalogue.js';
 import type { PolicyType } from './extract.js';
 import { isPlaceholder, type PolicyPath } from './resolve.js';

@@ -7,7 +7,7 @@ import {
   type MapNode,
   type Position,
   type TemplateNode,
-} from '../parse/nodes.js';
+} from '../model/template.js';
 import {
   attributeValue,
   generatedName,

@@ -1,4 +1,4 @@
-import { compareFindings, type Finding, type Severity } from '../core/findings.js';
+import { compareFindings, type Finding, type Severity } from '../model/findings.js';
 
 /** GitHub shows at most this many annotations of each level per step (and 50 per job). */
 export const ANNOTATIONS_PER_LEVEL = 10;

@@ -1,7 +1,7 @@
-import type { Report } from '../core/findings.js';
+import type { Report } from '../model/findings.js';
 import { link } from './escape.js';
 import { renderMarkdown } from './markdown.js';
-import type { RunContext } from './run.js';
+import type { RunContext } from './workflow-run.js';
 
 /** GitHub refuses issue comments longer than this many characters. */
 export const COMMENT_LIMIT = 65_536;

@@ -1,4 +1,4 @@
-import type { Report } from '../core/findings.js';
+import type { Report } from '../model/findings.js';
 
 /** The machine-readable report: the same document the action writes to `report-json`. */
 export function formatJson(report: Report): string {

@@ -9,10 +9,10 @@ import {
   type ResourceChangeEntry,
   type Severity,
   type StackPlanEntry,
-} from '../core/findings.js';
-import { shorten } from '../lint/findings.js';
+} from '../model/findings.js';
+import { shorten } from '../model/text.js';
 import { codeSpan, escapeMarkdown, link } from './escape.js';
-import { fileUrl, type RunContext } from './run.js';
+import { fileUrl, type RunContext } from './workflow-run.js';
 import { countsLine } from './text.js';
 
 /**

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Finding, FindingSource, Report, Severity } from '../core/findings.js';
+import type { Finding, FindingSource, Report, Severity } from '../model/findings.js';
 
 /** Where people read about the tool, shown by code scanning beside every alert. */
 export const TOOL_INFORMATION_URI = 'https://github.com/iac-action/iac-action';

@@ -1,6 +1,6 @@
-import type { Report } from '../core/findings.js';
+import type { Report } from '../model/findings.js';
 import { renderMarkdown } from './markdown.js';
-import type { RunContext } from './run.js';
+import type { RunContext } from './workflow-run.js';
 
 /** GitHub drops a step's summary above 1 MiB; stay clearly below it. */
 export const SUMMARY_LIMIT_BYTES = 1_000_000;

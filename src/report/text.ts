@@ -4,7 +4,7 @@ import type {
   Report,
   ResourceChangeEntry,
   StackPlanEntry,
-} from '../core/findings.js';
+} from '../model/findings.js';
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;

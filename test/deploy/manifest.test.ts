@@ -4,11 +4,12 @@ import path from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { UserError } from '../../src/core/errors.js';
+import { UserError } from '../../src/model/errors.js';
 import { parseEnvironment } from '../../src/discover/environment.js';
-import { STATEFUL_TYPES, statefulPolicyFindings } from '../../src/deploy/guard.js';
-import { MANIFEST_SCHEMA } from '../../src/deploy/manifest-schema.js';
-import { parseManifest, resolveStacks, stackParameters } from '../../src/deploy/manifest.js';
+import { STATEFUL_TYPES, statefulPolicyFindings } from '../../src/stateful/guard.js';
+import { MANIFEST_SCHEMA } from '../../src/discover/manifest-schema.js';
+import { parseManifest, resolveStacks } from '../../src/discover/manifest.js';
+import { stackParameters } from '../../src/model/stacks.js';
 import { parseTemplate } from '../../src/parse/template.js';
 import { workspace } from '../helpers/stage.js';
 

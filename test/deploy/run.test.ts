@@ -5,10 +5,10 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { realDeps } from '../../src/core/deps.js';
-import { silentLogger } from '../../src/core/logger.js';
-import { run } from '../../src/core/run.js';
-import { readSettings, type InputName } from '../../src/core/settings.js';
+import { realEdges } from '../../src/pipeline/edges.js';
+import { silentLogger } from '../../src/model/logger.js';
+import { runPipeline } from '../../src/pipeline/pipeline.js';
+import { readSettings, type InputName } from '../../src/model/settings.js';
 import { startMoto, type Moto } from '../helpers/moto.js';
 import { TEST_ENV } from '../helpers/stage.js';
 
@@ -52,7 +52,7 @@ describe('run', () => {
       'policy-validation': 'offline',
     };
     const settings = readSettings((name) => inputs[name], { env, workspace: dir });
-    const { report } = await run(settings, realDeps(settings, { log: silentLogger, env }));
+    const { report } = await runPipeline(settings, realEdges(settings, { log: silentLogger, env }));
     expect(report.summary.blocking).toBe(true);
     expect(
       report.findings.some((f) => f.source === 'cfn-lint' && f.file === 'templates/events.yaml'),
@@ -101,13 +101,16 @@ describe('run', () => {
     const rule = (report: { findings: { ruleId: string }[] }) =>
       report.findings.map((f) => f.ruleId).filter((id) => id === 'WRITE_ON_ALL_RESOURCES');
     // Validation alone knows only the template's Default ("*")...
-    const validated = await run(
+    const validated = await runPipeline(
       read('validate'),
-      realDeps(read('validate'), { log: silentLogger, env }),
+      realEdges(read('validate'), { log: silentLogger, env }),
     );
     expect(rule(validated.report)).toEqual(['WRITE_ON_ALL_RESOURCES']);
     // ...a plan resolves the policy with the manifest's value, which names the bucket.
-    const planned = await run(read('plan'), realDeps(read('plan'), { log: silentLogger, env }));
+    const planned = await runPipeline(
+      read('plan'),
+      realEdges(read('plan'), { log: silentLogger, env }),
+    );
     expect(planned.report.plan?.map((p) => p.stackId)).toEqual(['writer']);
     expect(rule(planned.report)).toEqual([]);
   });
@@ -131,7 +134,7 @@ describe('run', () => {
       'policy-validation': 'offline',
     };
     const settings = readSettings((name) => inputs[name], { env, workspace: dir });
-    const { report } = await run(settings, realDeps(settings, { log: silentLogger, env }));
+    const { report } = await runPipeline(settings, realEdges(settings, { log: silentLogger, env }));
     expect(report.templates.map((t) => t.file)).toEqual(['infra/topic.yaml']);
     expect(report.plan).toEqual([
       expect.objectContaining({ stackId: 'topic', status: 'changes', changeSetType: 'CREATE' }),

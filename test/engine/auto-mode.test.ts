@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { realDeps } from '../../src/core/deps.js';
-import { silentLogger } from '../../src/core/logger.js';
-import { run } from '../../src/core/run.js';
-import { readSettings, type InputName } from '../../src/core/settings.js';
+import { realEdges } from '../../src/pipeline/edges.js';
+import { silentLogger } from '../../src/model/logger.js';
+import { runPipeline } from '../../src/pipeline/pipeline.js';
+import { readSettings, type InputName } from '../../src/model/settings.js';
 import { workspace } from '../helpers/paths.js';
 
 describe('mode auto on a pull request with credentials', () => {
@@ -16,7 +16,7 @@ describe('mode auto on a pull request with credentials', () => {
       eventName: 'pull_request',
     });
     expect(settings).toMatchObject({ mode: 'plan', autoMode: true });
-    const { report } = await run(settings, realDeps(settings, { log: silentLogger, env }));
+    const { report } = await runPipeline(settings, realEdges(settings, { log: silentLogger, env }));
     expect(report.plan).toBeUndefined();
     expect(report.notices).toContainEqual(
       expect.stringMatching(/No stack manifest \(iac-stacks.yaml\)/),
@@ -32,7 +32,7 @@ describe('mode auto on a pull request with credentials', () => {
     };
     const settings = readSettings((name) => inputs[name], { env: {}, workspace: ws });
     await expect(
-      run(settings, realDeps(settings, { log: silentLogger, env: process.env })),
+      runPipeline(settings, realEdges(settings, { log: silentLogger, env: process.env })),
     ).rejects.toThrow(/Stack manifest "iac-stacks.yaml" was not found/);
   });
 });

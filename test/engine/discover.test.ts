@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { UserError } from '../../src/core/errors.js';
+import { UserError } from '../../src/model/errors.js';
 import { loadEnvironment } from '../../src/discover/environment.js';
 import { findTemplates } from '../../src/discover/find.js';
 import { renderTemplate } from '../../src/discover/render.js';

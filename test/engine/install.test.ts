@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { silentLogger } from '../../src/core/logger.js';
+import { silentLogger } from '../../src/model/logger.js';
 import { locateCfnLint, type FolderCache } from '../../src/lint/install.js';
 import { workspace } from '../helpers/paths.js';
 

@@ -3,10 +3,11 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { lintEnvironment, lintTemplates, type LintOptions } from '../../src/lint/cfnlint.js';
 import { cfnLintVersion } from '../../src/lint/version.js';
-import { shorten, toFinding } from '../../src/lint/findings.js';
+import { toFinding } from '../../src/lint/findings.js';
+import { shorten } from '../../src/model/text.js';
 import { locateCfnLint, which } from '../../src/lint/install.js';
 import { planShards } from '../../src/lint/shards.js';
-import { silentLogger } from '../../src/core/logger.js';
+import { silentLogger } from '../../src/model/logger.js';
 import { workspace } from '../helpers/paths.js';
 
 const cfnLint = (await which('cfn-lint', process.env))!;

@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { at, intrinsicName, isMap, toPlain } from '../../src/parse/nodes.js';
+import { at, intrinsicName, isMap, toPlain } from '../../src/model/template.js';
 import { parseTemplate, type ParsedTemplate } from '../../src/parse/template.js';
 import { FIXTURES } from '../helpers/paths.js';
 

@@ -7,8 +7,8 @@ import {
   readSettings,
   splitArgs,
   type InputName,
-} from '../../src/core/settings.js';
-import { TOOL_VERSION } from '../../src/core/version.js';
+} from '../../src/model/settings.js';
+import { TOOL_VERSION } from '../../src/model/version.js';
 import { ROOT } from '../helpers/paths.js';
 
 const settings = (

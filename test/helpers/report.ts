@@ -3,8 +3,8 @@ import {
   type Finding,
   type Report,
   type TemplateEntry,
-} from '../../src/core/findings.js';
-import type { RunContext } from '../../src/report/run.js';
+} from '../../src/model/findings.js';
+import type { RunContext } from '../../src/report/workflow-run.js';
 
 /** A finding with defaults, for report tests. */
 export function finding(overrides: Partial<Finding> = {}): Finding {

@@ -1,16 +1,13 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { Logger } from '../../src/core/logger.js';
-import { readSettings, type InputName } from '../../src/core/settings.js';
+import type { Logger } from '../../src/model/logger.js';
+import { readSettings, type InputName } from '../../src/model/settings.js';
 import { parseEnvironment } from '../../src/discover/environment.js';
 import { realAwsClients, type AwsClients } from '../../src/deploy/aws.js';
-import {
-  loadManifest,
-  resolveStacks,
-  runDeployStage,
-  type DeployStageResult,
-} from '../../src/deploy/index.js';
+import { runDeployStage, type DeployStageResult } from '../../src/deploy/index.js';
+import { loadManifest, resolveStacks } from '../../src/discover/manifest.js';
+import { guardPlan } from '../../src/stateful/guard.js';
 import type { Poller } from '../../src/deploy/wait.js';
 import { parseTemplate, type ParsedTemplate } from '../../src/parse/template.js';
 
@@ -51,15 +48,6 @@ export async function runStage(
 ): Promise<StageRun> {
   const settings = readSettings((name) => inputs[name], { env: TEST_ENV, workspace: dir });
   const manifest = await loadManifest(dir, settings.deploy.stacksFile);
-  const templates: ParsedTemplate[] = [];
-  for (const stack of Object.values(manifest.stacks)) {
-    const parsed = parseTemplate(
-      await fs.readFile(path.join(dir, stack.template!)),
-      stack.template!,
-    );
-    if (!parsed.ok) throw new Error(parsed.finding.message);
-    templates.push(parsed.template);
-  }
   const environment = settings.environment
     ? parseEnvironment(
         await fs.readFile(path.join(dir, `environments/${settings.environment}.yaml`), 'utf8'),
@@ -75,16 +63,20 @@ export async function runStage(
     debug: () => {},
   };
   const clients = 'endpoint' in aws ? realAwsClients({ endpointUrl: aws.endpoint }) : aws;
+  const stacks = await resolveStacks(manifest, {
+    workspace: dir,
+    selection: settings.deploy.stacks,
+    ...(environment ? { environment } : {}),
+  });
+  const templateOf = new Map<string, ParsedTemplate>();
+  for (const stack of stacks.all.values()) {
+    const parsed = parseTemplate(await fs.readFile(path.join(dir, stack.template)), stack.template);
+    if (!parsed.ok) throw new Error(parsed.finding.message);
+    templateOf.set(stack.id, parsed.template);
+  }
   const result = await runDeployStage(
     settings,
-    {
-      stacks: await resolveStacks(manifest, {
-        workspace: dir,
-        selection: settings.deploy.stacks,
-        ...(environment ? { environment } : {}),
-      }),
-      templates,
-    },
+    { stacks, templateOf, guard: guardPlan },
     {
       log,
       env: {},

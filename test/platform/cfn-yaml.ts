@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parse } from 'yaml';
 import type { RenderResult } from '../../src/discover/render.js';
-import { toPlain } from '../../src/parse/nodes.js';
+import { toPlain } from '../../src/model/template.js';
 import { parseTemplate as parseCfn } from '../../src/parse/template.js';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };

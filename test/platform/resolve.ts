@@ -5,7 +5,7 @@
 // (src/policies/resolve.ts, used read-only), so the tests see values the way the action does.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { child, isMap } from '../../src/parse/nodes.js';
+import { child, isMap } from '../../src/model/template.js';
 import { parseTemplate } from '../../src/parse/template.js';
 import { TemplateResolver } from '../../src/policies/resolve.js';
 import { readEnvironment, readManifest, type JsonObject, type Manifest } from './cfn-yaml.js';

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { UserError } from '../../src/core/errors.js';
-import { silentLogger } from '../../src/core/logger.js';
-import type { InputName } from '../../src/core/settings.js';
+import { UserError } from '../../src/model/errors.js';
+import { silentLogger } from '../../src/model/logger.js';
+import type { InputName } from '../../src/model/settings.js';
 import { createAccessAnalyzer } from '../../src/policies/access-analyzer.js';
 import { createPolicyChecker } from '../../src/policies/index.js';
 import {
@@ -80,7 +80,7 @@ async function run(
         maxAttempts: 3,
       }),
   });
-  return checker([template(text)], undefined);
+  return checker([{ template: template(text), resolutions: [{ parameters: {} }] }]);
 }
 
 /** Line of the first template line containing `text`. */

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { readSettings, type InputName, type Settings } from '../../src/core/settings.js';
+import { readSettings, type InputName, type Settings } from '../../src/model/settings.js';
 import { parseTemplate, type ParsedTemplate } from '../../src/parse/template.js';
 
 export function template(text: string, file = 'templates/t.yaml'): ParsedTemplate {

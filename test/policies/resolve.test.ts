@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { at } from '../../src/parse/nodes.js';
+import { at } from '../../src/model/template.js';
 import { TemplateResolver, type ResolveOptions } from '../../src/policies/resolve.js';
 import { template } from './helpers.js';
 

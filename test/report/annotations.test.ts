@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Finding } from '../../src/core/findings.js';
+import type { Finding } from '../../src/model/findings.js';
 import { ANNOTATIONS_PER_LEVEL, planAnnotations } from '../../src/report/annotations.js';
 import { finding } from '../helpers/report.js';
 

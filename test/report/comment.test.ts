@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Finding, StackPlanEntry } from '../../src/core/findings.js';
+import type { Finding, StackPlanEntry } from '../../src/model/findings.js';
 import { COMMENT_LIMIT, commentMarker, renderComment } from '../../src/report/comment.js';
 import { codeSpan, escapeMarkdown, safeUrl } from '../../src/report/escape.js';
 import { renderSummary, SUMMARY_LIMIT_BYTES } from '../../src/report/summary.js';

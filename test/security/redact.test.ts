@@ -2,8 +2,8 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { writeFileInside } from '../../src/core/files.js';
-import { credentialValues, MASK, Redactor, visibleControls } from '../../src/core/redact.js';
+import { writeFileInside } from '../../src/model/files.js';
+import { credentialValues, MASK, Redactor, visibleControls } from '../../src/model/redact.js';
 
 describe('the redaction layer', () => {
   it('hides registered values everywhere in a report, longest first, and tells the runner once', () => {

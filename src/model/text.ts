@@ -16,3 +16,13 @@ const COMMAND_LINE = /^\s*(::|##\[)/m;
 export function logSafe(text: string): string {
   return COMMAND_LINE.test(text) ? withoutWorkflowCommands(text) : text;
 }
+
+/** cfn-lint lists every allowed value in some messages; a few hundred characters say enough. */
+export const MAX_MESSAGE_LENGTH = 500;
+
+/** One line of at most max characters, saying how much was cut. */
+export function shorten(message: string, max = MAX_MESSAGE_LENGTH): string {
+  const flat = message.replace(/\s+/g, ' ').trim();
+  if (flat.length <= max) return flat;
+  return `${flat.slice(0, max - 1)}… (${flat.length - max + 1} more characters)`;
+}

@@ -6,37 +6,17 @@ import { findTemplates } from '../discover/find.js';
 import type { LineMapping } from '../discover/linemap.js';
 import { loadTemplate, renderingRefusal } from '../discover/load.js';
 import { createRenderer, RENDERER_HAS_NO_NETWORK } from '../discover/render.js';
-import { statefulPolicyFindings } from '../deploy/guard.js';
 import { lintTemplates, type LintTarget } from '../lint/cfnlint.js';
-import { parseTemplate, type ParsedTemplate } from '../parse/template.js';
-import {
-  compareFindings,
-  summarize,
-  type Finding,
-  type PolicyEntry,
-  type Report,
-  type TemplateEntry,
-} from './findings.js';
-import type { Logger } from './logger.js';
-import type { Redactor } from './redact.js';
+import type { Finding, PolicyEntry, TemplateEntry } from '../model/findings.js';
+import type { Logger } from '../model/logger.js';
+import type { Redactor } from '../model/redact.js';
+import type { Settings } from '../model/settings.js';
+import { knownParameters, type StackSelection, type StackSpec } from '../model/stacks.js';
+import type { Target } from '../model/targets.js';
+import { parseTemplate } from '../parse/template.js';
+import type { PolicyChecker, PolicyOutcome, PolicyTarget } from '../policies/index.js';
+import { statefulPolicyFindings } from '../stateful/guard.js';
 import { registerTemplateSecrets } from './secrets.js';
-import type { Settings } from './settings.js';
-
-/** What the policy stage returns; it runs while cfn-lint does. */
-export interface PolicyOutcome {
-  policies: PolicyEntry[];
-  findings: Finding[];
-  notices: string[];
-}
-
-/** Parameter values a template is deployed with, where a stack manifest says so. */
-export type ParametersFor = (file: string) => Record<string, string> | undefined;
-
-export type PolicyChecker = (
-  templates: readonly ParsedTemplate[],
-  environment: Environment | undefined,
-  parametersFor?: ParametersFor,
-) => Promise<PolicyOutcome>;
 
 /** The edges the validation touches, passed in so tests and the CLI can choose them. */
 export interface ValidateDeps {
@@ -53,30 +33,42 @@ export interface ValidateDeps {
   checkPolicies?: PolicyChecker;
 }
 
-export interface Validation {
-  report: Report;
-  /** Every template that parsed, for the stages after validation (policies, change sets). */
-  templates: ParsedTemplate[];
+/** What a run already knows when it validates: the environment, and the manifest's stacks. */
+export interface ValidateInput {
   environment?: Environment;
+  stacks?: StackSelection;
+  /** Files, folders and globs to check; default input `templates`. */
+  patterns?: readonly string[];
+}
+
+/** The validation's part of the report; the pipeline builds the report from it once. */
+export interface Validation {
+  templates: TemplateEntry[];
+  findings: Finding[];
+  policies: PolicyEntry[];
+  notices: string[];
+  cfnLintVersion?: string;
+  environment?: Environment;
+  /** The work list: every template that parsed, with the stacks that deploy it. */
+  targets: Target[];
   /** NoEcho and user-named secret parameters, whose values the redactor hides. */
   secretNames: Set<string>;
 }
 
 /**
  * Find, render and parse the templates, then lint them with cfn-lint and check their policies at
- * the same time, and gather everything into one report.
+ * the same time. Returns the findings and the work list for the stages after it.
  */
 export async function validate(
   settings: Settings,
   deps: ValidateDeps,
-  /** From a run that already read the stack manifest and the environment. */
-  known: { parametersFor?: ParametersFor; environment?: Environment } = {},
+  input: ValidateInput = {},
 ): Promise<Validation> {
   const environment =
-    'environment' in known
-      ? known.environment
+    'environment' in input
+      ? input.environment
       : await loadEnvironment(settings.workspace, settings.environment);
-  const sources = await findTemplates(settings.workspace, settings.templates);
+  const sources = await findTemplates(settings.workspace, input.patterns ?? settings.templates);
   deps.log.info(
     `Found ${sources.length} template${sources.length === 1 ? '' : 's'}${environment ? ` (environment ${environment.name})` : ''}.`,
   );
@@ -111,7 +103,7 @@ export async function validate(
   // Renderings are linted from here, and cfn-lint runs here so an untrusted .cfnlintrc is never read.
   const scratch = await fs.mkdtemp(path.join(os.tmpdir(), 'iac-action-'));
   try {
-    const targets: LintTarget[] = [];
+    const lintTargets: LintTarget[] = [];
     for (const [index, item] of loaded.entries()) {
       if (!item.ok) continue;
       let lintPath = item.source.absolutePath;
@@ -122,13 +114,13 @@ export async function validate(
         );
         await fs.writeFile(lintPath, item.content);
       }
-      targets.push({ path: lintPath, file: item.source.file, size: item.content.length });
+      lintTargets.push({ path: lintPath, file: item.source.file, size: item.content.length });
     }
 
     // cfn-lint starts first and reads the files itself; our own parsing runs while it works.
-    const executable = targets.length ? await deps.locateCfnLint() : undefined;
+    const executable = lintTargets.length ? await deps.locateCfnLint() : undefined;
     const lintRun = executable
-      ? lintTemplates(targets, {
+      ? lintTemplates(lintTargets, {
           executable,
           region: settings.aws.region,
           extraArgs: settings.lint.extraArgs,
@@ -141,7 +133,12 @@ export async function validate(
     lintRun.catch(() => {}); // awaited below; this only keeps an early failure from going unhandled
     const versionRun = executable ? deps.cfnLintVersion(executable) : Promise.resolve(undefined);
 
-    const templates: ParsedTemplate[] = [];
+    // The work list: the manifest's stacks are joined to their templates here, once.
+    const stacksByFile = new Map<string, StackSpec[]>();
+    for (const stack of input.stacks?.all.values() ?? []) {
+      stacksByFile.set(stack.template, [...(stacksByFile.get(stack.template) ?? []), stack]);
+    }
+    const targets: Target[] = [];
     const unparsed = new Set<string>();
     const lineMaps = new Map<string, LineMapping>();
     for (const [index, item] of loaded.entries()) {
@@ -158,9 +155,14 @@ export async function validate(
       }
       const resources = parsed.template.root.entries.find((e) => e.key === 'Resources')?.value;
       entries[index]!.resources = resources?.kind === 'map' ? resources.entries.length : 0;
-      templates.push(parsed.template);
+      targets.push({
+        file: item.source.file,
+        template: parsed.template,
+        stacks: stacksByFile.get(item.source.file) ?? [],
+      });
     }
 
+    const templates = targets.map((t) => t.template);
     const secretNames = registerTemplateSecrets(
       deps.redactor,
       templates,
@@ -171,7 +173,7 @@ export async function validate(
       lintRun,
       versionRun,
       deps.checkPolicies && settings.policies.validation !== 'off'
-        ? deps.checkPolicies(templates, environment, known.parametersFor)
+        ? deps.checkPolicies(targets.map((t) => policyTarget(t, environment)))
         : Promise.resolve<PolicyOutcome>({ policies: [], findings: [], notices: [] }),
     ]);
     // A file our parser rejected already has its finding; cfn-lint's E0000 would repeat it.
@@ -184,7 +186,6 @@ export async function validate(
       const lines = lineMaps.get(finding.file);
       if (lines) toSourceLines(finding, lines);
     }
-    findings.sort(compareFindings);
     const notices = [
       // The offline fallback only matters to a run that has policies to check.
       ...(settings.policies.autoReason && policyOutcome.policies.length > 0
@@ -192,21 +193,29 @@ export async function validate(
         : []),
       ...policyOutcome.notices,
     ];
-    const report: Report = {
-      schemaVersion: 1,
-      tool: { name: 'iac-action', version: deps.toolVersion },
-      ...(cfnLintVersion ? { cfnLintVersion } : {}),
-      ...(environment ? { environment: environment.name } : {}),
+    return {
       templates: entries,
-      policies: policyOutcome.policies,
       findings,
+      policies: policyOutcome.policies,
       notices,
-      summary: summarize(findings, entries, settings.failOn),
+      ...(cfnLintVersion ? { cfnLintVersion } : {}),
+      ...(environment ? { environment } : {}),
+      targets,
+      secretNames,
     };
-    return { report, templates, secretNames, ...(environment ? { environment } : {}) };
   } finally {
     await fs.rm(scratch, { recursive: true, force: true });
   }
+}
+
+/** Each stack resolves the template's policies with its own values; no stack: the environment's. */
+function policyTarget(target: Target, environment: Environment | undefined): PolicyTarget {
+  return {
+    template: target.template,
+    resolutions: target.stacks.length
+      ? target.stacks.map((stack) => ({ stack: stack.id, parameters: knownParameters(stack) }))
+      : [{ parameters: environment?.parameters ?? {} }],
+  };
 }
 
 /** Findings on a rendering point at the template line that produced the rendered line. */

@@ -29,6 +29,8 @@ export interface Finding {
   helpUrl?: string;
   /** The resource the finding belongs to, where known. */
   logicalId?: string;
+  /** The stacks (manifest ids) it applies to, where the stacks deploying its template differ. */
+  stack?: string;
 }
 
 export interface TemplateEntry {
@@ -48,6 +50,8 @@ export interface PolicyEntry {
   policyName: string;
   policyType: string;
   line: number;
+  /** The stacks this resolution of the policy belongs to, where the template's stacks differ. */
+  stack?: string;
 }
 
 /** What a change set would do to one resource (filled by the plan stage). */
@@ -163,4 +167,22 @@ export function summarize(
     if (blocks(f.severity, failOn)) blockingCount++;
   }
   return { ...total, failOn, blocking: blockingCount > 0, blockingCount, bySource, byTemplate };
+}
+
+/** A deploy that did not reach its goal fails the job whatever fail-on says. */
+export function deployFailed(report: Report): boolean {
+  return (report.deployments ?? []).some((d) => d.status !== 'succeeded' && d.status !== 'no-op');
+}
+
+/** Action outputs from stack outputs: `<stackId>-<OutputKey>` each, and all as JSON. */
+export function stackOutputs(report: Report): { name: string; value: string }[] {
+  const all: Record<string, Record<string, string>> = {};
+  const outputs: { name: string; value: string }[] = [];
+  for (const d of report.deployments ?? []) {
+    all[d.stackId] = d.outputs;
+    for (const [key, value] of Object.entries(d.outputs))
+      outputs.push({ name: `${d.stackId}-${key}`, value });
+  }
+  outputs.push({ name: 'outputs', value: JSON.stringify(all) });
+  return outputs;
 }

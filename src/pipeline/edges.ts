@@ -3,12 +3,14 @@ import { realAwsClients } from '../deploy/aws.js';
 import { realPoller } from '../deploy/wait.js';
 import { cfnLintVersion } from '../lint/version.js';
 import { locateCfnLint, type FolderCache } from '../lint/install.js';
+
+export type { FolderCache };
 import { createPolicyChecker } from '../policies/index.js';
-import type { Logger } from './logger.js';
-import { credentialValues, Redactor } from './redact.js';
-import type { Settings } from './settings.js';
-import type { RunDeps } from './run.js';
-import { TOOL_VERSION } from './version.js';
+import type { Logger } from '../model/logger.js';
+import { credentialValues, Redactor } from '../model/redact.js';
+import type { Settings } from '../model/settings.js';
+import type { PipelineDeps } from './pipeline.js';
+import { TOOL_VERSION } from '../model/version.js';
 
 export interface EdgeOptions {
   log: Logger;
@@ -32,7 +34,7 @@ export function jobRedactor(
 }
 
 /** The real edges: processes, the file system, AWS. The action and the CLI both start here. */
-export function realDeps(settings: Settings, options: EdgeOptions): RunDeps {
+export function realEdges(settings: Settings, options: EdgeOptions): PipelineDeps {
   return {
     log: options.log,
     env: options.env,

@@ -1,7 +1,7 @@
 import type { Environment } from '../discover/environment.js';
-import { child, isMap, isScalar } from '../parse/nodes.js';
-import type { ParsedTemplate } from '../parse/template.js';
-import type { Redactor } from './redact.js';
+import { child, isMap, isScalar } from '../model/template.js';
+import type { ParsedTemplate } from '../model/template.js';
+import type { Redactor } from '../model/redact.js';
 
 /** Parameters declared `NoEcho: true`, with their Default where it is a plain value. */
 export function noEchoParameters(template: ParsedTemplate): { name: string; default?: string }[] {

@@ -1,5 +1,16 @@
 /** The parsed template model: plain values with the exact line and column of every node. */
 
+/** Bounds on what the parser accepts, so hostile input cannot exhaust memory or time. */
+export const LIMITS = {
+  /** CloudFormation accepts at most 1 MB through S3; larger input is not a template. */
+  maxBytes: 1_048_576,
+  /** Nesting of maps and lists; real templates stay far below this. */
+  maxDepth: 100,
+  /** Nodes built in total, aliases expanded: stops alias bombs ("billion laughs"). */
+  maxNodes: 500_000,
+  maxAliases: 1_000,
+} as const;
+
 export interface Position {
   /** 1-based line. */
   line: number;
@@ -31,6 +42,16 @@ export interface MapEntry {
 export interface MapNode extends BaseNode {
   kind: 'map';
   entries: MapEntry[];
+}
+
+/** A template that parsed: the file the user edits, the text that was parsed, its node tree. */
+export interface ParsedTemplate {
+  /** Repository-relative path of the file the user edits. */
+  file: string;
+  /** The text that was parsed (for rendered templates, the rendering). */
+  text: string;
+  format: 'yaml' | 'json';
+  root: MapNode;
 }
 
 /** Short-form tags such as `!Ref X` become the long form `{Ref: X}` positioned at the tagged value. */

@@ -1,47 +1,9 @@
-import type { Finding, ResourceChangeEntry, StackPlanEntry } from '../core/findings.js';
-import { child, entry, isMap, isScalar } from '../parse/nodes.js';
-import type { ParsedTemplate } from '../parse/template.js';
+import type { Finding, ResourceChangeEntry, StackPlanEntry } from '../model/findings.js';
+import { child, entry, isMap, isScalar, type ParsedTemplate } from '../model/template.js';
+import { STATEFUL_TYPES } from '../model/stateful.js';
+import { STATEFUL_RULES } from './rules.js';
 
-/**
- * Resource types whose replacement or deletion loses data. It holds every type of cfn-lint's
- * data/AdditionalSpecs/StatefulResources.json (a test keeps the two in step) plus the types the
- * product brief names that cfn-lint leaves out.
- */
-export const STATEFUL_TYPES: ReadonlySet<string> = new Set([
-  'AWS::Backup::BackupVault',
-  'AWS::CloudFormation::Stack',
-  'AWS::Cognito::UserPool',
-  'AWS::DocDB::DBCluster',
-  'AWS::DocDB::DBInstance',
-  'AWS::DynamoDB::GlobalTable',
-  'AWS::DynamoDB::Table',
-  'AWS::EC2::Volume',
-  'AWS::EFS::FileSystem',
-  'AWS::EMR::Cluster',
-  'AWS::ElastiCache::CacheCluster',
-  'AWS::ElastiCache::ReplicationGroup',
-  'AWS::Elasticsearch::Domain',
-  'AWS::FSx::FileSystem',
-  'AWS::KMS::Key',
-  'AWS::Kinesis::Stream',
-  'AWS::Logs::LogGroup',
-  'AWS::Neptune::DBCluster',
-  'AWS::Neptune::DBInstance',
-  'AWS::OpenSearchService::Domain',
-  'AWS::Organizations::Account',
-  'AWS::QLDB::Ledger',
-  'AWS::RDS::DBCluster',
-  'AWS::RDS::DBInstance',
-  'AWS::Redshift::Cluster',
-  'AWS::S3::Bucket',
-  'AWS::SDB::Domain',
-  'AWS::SQS::Queue',
-  'AWS::SecretsManager::Secret',
-  // Not in cfn-lint's list, but data is lost all the same.
-  'AWS::SageMaker::NotebookInstance',
-  'AWS::S3Express::DirectoryBucket',
-  'AWS::S3Tables::TableBucket',
-]);
+export { STATEFUL_TYPES };
 
 /** True when input allow-replacement lets this logical id be replaced or removed. */
 export function replacementAllowed(logicalId: string, allow: readonly string[]): boolean {
@@ -81,7 +43,7 @@ export function guardPlan(
       : '';
     findings.push({
       source: 'change-set',
-      ruleId: 'D1001',
+      ruleId: STATEFUL_RULES.blockedChange.id,
       severity: 'error',
       file: templateFile,
       line: resource?.keyStart.line ?? 0,
@@ -117,7 +79,7 @@ export function statefulPolicyFindings(templates: readonly ParsedTemplate[]): Fi
       if (!missing.length) continue;
       findings.push({
         source: 'stateful',
-        ruleId: 'S1001',
+        ruleId: STATEFUL_RULES.unprotected.id,
         severity: 'warning',
         file: template.file,
         line: resource.keyStart.line,

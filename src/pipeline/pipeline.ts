@@ -1,0 +1,137 @@
+import path from 'node:path';
+import type { AwsClients } from '../deploy/aws.js';
+import type { DeployStageResult } from '../deploy/index.js';
+import type { Poller } from '../deploy/wait.js';
+import { loadEnvironment } from '../discover/environment.js';
+import { loadManifest, resolveStacks } from '../discover/manifest.js';
+import { exists } from '../model/files.js';
+import { compareFindings, summarize, type Report } from '../model/findings.js';
+import { INPUT_DEFAULTS, type Settings } from '../model/settings.js';
+import type { StackSelection } from '../model/stacks.js';
+import type { ParsedTemplate } from '../model/template.js';
+import { guardPlan } from '../stateful/guard.js';
+import { registerValues } from './secrets.js';
+import { validate, type Validation, type ValidateDeps } from './validate.js';
+
+/** Everything a run touches: the validation's edges plus AWS and a clock for plan and deploy. */
+export interface PipelineDeps extends ValidateDeps {
+  aws: AwsClients;
+  poller: Poller;
+  /** Overrides input timeout-minutes (tests). */
+  timeoutMs?: number;
+}
+
+export interface PipelineResult {
+  report: Report;
+  /** Change sets kept by plan (keep-change-sets), for output `change-sets`. */
+  changeSets: DeployStageResult['changeSets'];
+}
+
+/**
+ * One run in any mode: validate first and stop when that blocks, so no change set exists for a
+ * template with blocking findings; then plan, deploy or execute the manifest's stacks. The report
+ * is built once, at the end, and leaves through the redaction layer, so no channel can show a
+ * secret value.
+ */
+export async function runPipeline(settings: Settings, deps: PipelineDeps): Promise<PipelineResult> {
+  const environment = await loadEnvironment(settings.workspace, settings.environment);
+  const notices: string[] = [];
+  let stacks: StackSelection | undefined;
+  let patterns = settings.templates;
+  if (settings.mode !== 'validate') {
+    if (
+      settings.autoMode &&
+      !(await exists(path.resolve(settings.workspace, settings.deploy.stacksFile)))
+    ) {
+      notices.push(
+        `No stack manifest (${settings.deploy.stacksFile}), so no change sets were previewed: add one to see what a pull request would change in AWS.`,
+      );
+    } else {
+      const manifest = await loadManifest(settings.workspace, settings.deploy.stacksFile);
+      stacks = await resolveStacks(manifest, {
+        workspace: settings.workspace,
+        selection: settings.deploy.stacks,
+        ...(environment ? { environment } : {}),
+      });
+      patterns = await withStackTemplates(settings, stacks);
+    }
+  }
+
+  const validation = await validate(settings, deps, { environment, stacks, patterns });
+  // The manifest's values for secret parameters are hidden before the deploy stage logs anything.
+  registerValues(
+    deps.redactor,
+    validation.secretNames,
+    [...(stacks?.all.values() ?? [])].flatMap((stack) => stack.parameters.map((l) => l.values)),
+  );
+  let deployment: DeployStageResult | undefined;
+  if (stacks) {
+    if (summarize(validation.findings, [], settings.failOn).blocking) {
+      notices.push(
+        `Validation found blocking findings, so no change set was created (mode ${settings.mode}).`,
+      );
+    } else {
+      // The deploy stage is loaded only when needed: validate-only runs never load the AWS SDK.
+      const stage = await import('../deploy/index.js');
+      deployment = await stage.runDeployStage(
+        settings,
+        { stacks, templateOf: templatesByStack(validation), guard: guardPlan },
+        {
+          log: deps.log,
+          env: deps.env,
+          aws: deps.aws,
+          poller: deps.poller,
+          ...(deps.timeoutMs ? { timeoutMs: deps.timeoutMs } : {}),
+        },
+      );
+    }
+  }
+  const report = buildReport(settings, deps.toolVersion, validation, deployment, notices);
+  return { report: deps.redactor.deep(report), changeSets: deployment?.changeSets ?? [] };
+}
+
+/**
+ * Whatever gets deployed is validated, even when input templates does not list it; the default
+ * folder counts only when it exists, since the manifest may keep its templates elsewhere.
+ */
+async function withStackTemplates(settings: Settings, stacks: StackSelection): Promise<string[]> {
+  const defaultOnly =
+    settings.templates.length === 1 && settings.templates[0] === INPUT_DEFAULTS.templates;
+  const skipDefault =
+    defaultOnly && !(await exists(path.resolve(settings.workspace, INPUT_DEFAULTS.templates)));
+  const patterns = new Set(skipDefault ? [] : settings.templates);
+  for (const stack of stacks.all.values()) patterns.add(stack.template);
+  return [...patterns];
+}
+
+/** Each stack's parsed template, from the work list. */
+function templatesByStack(validation: Validation): Map<string, ParsedTemplate> {
+  const byStack = new Map<string, ParsedTemplate>();
+  for (const target of validation.targets)
+    for (const stack of target.stacks) byStack.set(stack.id, target.template);
+  return byStack;
+}
+
+/** The one place the report is assembled: validation, then the plan and deployments. */
+function buildReport(
+  settings: Settings,
+  toolVersion: string,
+  validation: Validation,
+  deployment: DeployStageResult | undefined,
+  notices: readonly string[],
+): Report {
+  const findings = [...validation.findings, ...(deployment?.findings ?? [])].sort(compareFindings);
+  return {
+    schemaVersion: 1,
+    tool: { name: 'iac-action', version: toolVersion },
+    ...(validation.cfnLintVersion ? { cfnLintVersion: validation.cfnLintVersion } : {}),
+    ...(validation.environment ? { environment: validation.environment.name } : {}),
+    templates: validation.templates,
+    policies: validation.policies,
+    findings,
+    notices: [...validation.notices, ...notices],
+    summary: summarize(findings, validation.templates, settings.failOn),
+    ...(deployment ? { plan: deployment.plan } : {}),
+    ...(deployment?.deployments ? { deployments: deployment.deployments } : {}),
+  };
+}
