@@ -52,6 +52,14 @@ export function toFinding(
     ...(end?.LineNumber ? { endLine: end.LineNumber, endColumn: end.ColumnNumber ?? 0 } : {}),
     message: shorten(result.Message),
     helpUrl,
+    ...(result.Rule?.ShortDescription
+      ? {
+          rule: {
+            title: result.Rule.ShortDescription,
+            ...(result.Rule.Description ? { description: result.Rule.Description } : {}),
+          },
+        }
+      : {}),
     ...(logicalId ? { logicalId } : {}),
   };
 }

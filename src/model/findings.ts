@@ -31,6 +31,21 @@ export interface Finding {
   logicalId?: string;
   /** The stacks (manifest ids) it applies to, where the stacks deploying its template differ. */
   stack?: string;
+  /**
+   * What a tool says about its own rule (cfn-lint's ShortDescription and Description); the
+   * report keeps it once per rule in `rules`, not on every finding.
+   */
+  rule?: { title: string; description?: string };
+}
+
+/** What the report says about a rule its findings belong to (for SARIF's rule descriptors). */
+export interface ReportRule {
+  title: string;
+  description?: string;
+  helpUrl?: string;
+  tags: string[];
+  /** For security checks: how code scanning ranks an alert, e.g. "7.0". */
+  securitySeverity?: string;
 }
 
 export interface TemplateEntry {
@@ -121,6 +136,8 @@ export interface Report {
   findings: Finding[];
   /** Things the user should know that are not findings (fallbacks, skipped steps). */
   notices: string[];
+  /** Every rule a finding belongs to, by id: the product's registry and the tools' own words. */
+  rules?: Record<string, ReportRule>;
   summary: Summary;
   /** Present in modes plan, deploy and execute. */
   plan?: StackPlanEntry[];

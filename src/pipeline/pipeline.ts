@@ -5,11 +5,19 @@ import type { Poller } from '../deploy/wait.js';
 import { loadEnvironment } from '../discover/environment.js';
 import { loadManifest, resolveStacks } from '../discover/manifest.js';
 import { exists } from '../model/files.js';
-import { compareFindings, summarize, type Report } from '../model/findings.js';
+import {
+  compareFindings,
+  summarize,
+  type Finding,
+  type Report,
+  type ReportRule,
+} from '../model/findings.js';
+import { helpUrlOf } from '../model/rules.js';
 import { INPUT_DEFAULTS, type Settings } from '../model/settings.js';
 import type { StackSelection } from '../model/stacks.js';
 import type { ParsedTemplate } from '../model/template.js';
 import { guardPlan } from '../stateful/guard.js';
+import { ruleById } from './rules.js';
 import { registerValues } from './secrets.js';
 import { validate, type Validation, type ValidateDeps } from './validate.js';
 
@@ -120,7 +128,13 @@ function buildReport(
   deployment: DeployStageResult | undefined,
   notices: readonly string[],
 ): Report {
-  const findings = [...validation.findings, ...(deployment?.findings ?? [])].sort(compareFindings);
+  const rules: Record<string, ReportRule> = {};
+  const findings = [...validation.findings, ...(deployment?.findings ?? [])]
+    .map(({ rule, ...finding }) => {
+      rules[finding.ruleId] ??= describeRule(finding.ruleId, rule);
+      return finding;
+    })
+    .sort(compareFindings);
   return {
     schemaVersion: 1,
     tool: { name: 'iac-action', version: toolVersion },
@@ -130,8 +144,28 @@ function buildReport(
     policies: validation.policies,
     findings,
     notices: [...validation.notices, ...notices],
+    rules,
     summary: summarize(findings, validation.templates, settings.failOn),
     ...(deployment ? { plan: deployment.plan } : {}),
     ...(deployment?.deployments ? { deployments: deployment.deployments } : {}),
+  };
+}
+
+/** A rule as the registry declares it, else as its tool describes it (cfn-lint). */
+function describeRule(id: string, fromTool: Finding['rule']): ReportRule {
+  const declared = ruleById(id);
+  if (declared) {
+    return {
+      title: declared.title,
+      description: declared.description,
+      helpUrl: helpUrlOf(declared),
+      tags: [...declared.tags],
+      ...(declared.securitySeverity ? { securitySeverity: declared.securitySeverity } : {}),
+    };
+  }
+  return {
+    title: fromTool?.title ?? id,
+    ...(fromTool?.description ? { description: fromTool.description } : {}),
+    tags: [],
   };
 }

@@ -26,10 +26,11 @@ interface SarifRule {
   id: string;
   name: string;
   shortDescription: { text: string };
+  fullDescription?: { text: string };
   helpUri?: string;
   help: { text: string };
   defaultConfiguration: { level: 'error' | 'warning' | 'note' };
-  properties: { tags: string[] };
+  properties: { tags: string[]; 'security-severity'?: string };
 }
 
 /** The SARIF 2.1.0 log of a report, as github/codeql-action/upload-sarif takes it. */
@@ -38,15 +39,28 @@ export function toSarif(report: Report): object {
   const ruleIndex = (f: Finding): number => {
     const known = rules.get(f.ruleId);
     if (known) return known.index;
-    const what = `${SOURCE_NAME[f.source]} rule ${f.ruleId}`;
+    // The registry's words (or the tool's own, for cfn-lint); a generic title only for the rest.
+    const described = report.rules?.[f.ruleId];
+    const title = described?.title ?? `${SOURCE_NAME[f.source]} rule ${f.ruleId}`;
+    const helpUrl = f.helpUrl ?? described?.helpUrl;
+    const security = described?.securitySeverity;
+    const tags = [...new Set(['cloudformation', f.source, ...(described?.tags ?? [])])];
     const rule: SarifRule = {
       id: f.ruleId,
       name: f.ruleId.replace(/[^A-Za-z0-9]+/g, ''),
-      shortDescription: { text: what },
-      ...(f.helpUrl ? { helpUri: f.helpUrl } : {}),
-      help: { text: f.helpUrl ? `${what}: see ${f.helpUrl}` : what },
+      shortDescription: { text: title },
+      ...(described?.description ? { fullDescription: { text: described.description } } : {}),
+      ...(helpUrl ? { helpUri: helpUrl } : {}),
+      help: {
+        text: [described?.description ?? title, helpUrl ? `See ${helpUrl}` : '']
+          .filter(Boolean)
+          .join(' '),
+      },
       defaultConfiguration: { level: LEVEL[f.severity] },
-      properties: { tags: ['cloudformation', f.source] },
+      properties: {
+        tags: security && !tags.includes('security') ? [...tags, 'security'] : tags,
+        ...(security ? { 'security-severity': security } : {}),
+      },
     };
     rules.set(f.ruleId, { rule, index: rules.size });
     return rules.size - 1;

@@ -3,6 +3,8 @@ import { loadManifest, resolveStacks } from '../../src/discover/manifest.js';
 import { silentLogger } from '../../src/model/logger.js';
 import { readSettings } from '../../src/model/settings.js';
 import { realEdges } from '../../src/pipeline/edges.js';
+import { runPipeline } from '../../src/pipeline/pipeline.js';
+import { STATEFUL_RULES } from '../../src/stateful/rules.js';
 import { validate } from '../../src/pipeline/validate.js';
 import { workspace } from '../helpers/paths.js';
 
@@ -71,5 +73,24 @@ describe('the work list', () => {
         message: expect.stringMatching(/\[stack everything\]$/),
       }),
     ]);
+  });
+
+  it('builds the report once, describing each rule its findings belong to', async () => {
+    const ws = await workspace({
+      'templates/bucket.yaml':
+        'Resources:\n  Bucket:\n    Type: AWS::S3::Bucket\n    Properties:\n      Bogus: 1\n',
+    });
+    const env = { PATH: process.env.PATH, HOME: process.env.HOME };
+    const settings = readSettings(
+      (name) => ({ templates: 'templates/', 'policy-validation': 'offline' })[name as string],
+      { env, workspace: ws },
+    );
+    const { report } = await runPipeline(settings, realEdges(settings, { log: silentLogger, env }));
+    expect(report.findings.map((f) => f.ruleId).sort()).toEqual(['E3002', 'S1001']);
+    // cfn-lint's own words for its rule, the registry's for ours; never on each finding.
+    expect(report.rules?.E3002?.title).toMatch(/\w+ \w+/);
+    expect(report.rules?.E3002?.title).not.toContain('E3002');
+    expect(report.rules?.S1001).toMatchObject({ title: STATEFUL_RULES.unprotected.title });
+    expect(report.findings.some((f) => 'rule' in f)).toBe(false);
   });
 });
