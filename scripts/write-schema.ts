@@ -1,4 +1,4 @@
-// Writes schemas/iac-stacks.schema.json from src/deploy/manifest-schema.ts (a test checks they match).
+// Writes schemas/iac-stacks.schema.json from src/discover/manifest-schema.ts (a test checks they match).
 import fs from 'node:fs';
 import { MANIFEST_SCHEMA } from '../src/discover/manifest-schema.js';
 

@@ -2,8 +2,8 @@ import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import type { S3Client } from '@aws-sdk/client-s3';
 
 /**
- * The SDK modules, loaded on first use so validate-only runs never pay for them. The eager mode
- * keeps them inside the one bundle file instead of a separate chunk.
+ * The SDK modules, loaded on first use so validate-only runs never pay for them; the bundle keeps
+ * each in a chunk of its own under dist/lib/.
  */
 export const cloudFormationSdk = () => import('@aws-sdk/client-cloudformation');
 export const s3Sdk = () => import('@aws-sdk/client-s3');
