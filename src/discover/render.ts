@@ -42,8 +42,11 @@ interface WorkerResult {
   refusal?: string;
 }
 
-/** Node denies the network to a process under the permission model only from version 25 on. */
-export const RENDERER_HAS_NO_NETWORK = Number(process.versions.node.split('.')[0]) >= 25;
+/**
+ * Node's permission model denies the network too where it knows `--allow-net` (Node 25 on); the
+ * flag's presence is the test, not the version number.
+ */
+export const RENDERER_HAS_NO_NETWORK = process.allowedNodeEnvironmentFlags.has('--allow-net');
 
 /**
  * The worker script and what it may read: the bundle ships it compiled beside the library; from
