@@ -95,6 +95,7 @@ function placeholders(stacks: Map<string, ResolvedStack>, env: string): Record<s
     results: s3.AthenaResultsBucketName!,
     trail: stacks.get('audit')!.outputs.TrailBucketName!,
     key: stacks.get('kms')!.outputs.KeyArn!,
+    vpc: stacks.get('network')!.outputs.VpcId!,
     warehouse: provisioned
       ? `arn:aws:redshift:${region}:${accountId}:cluster:data-platform-${env}`
       : `arn:aws:redshift-serverless:${region}:${accountId}:workgroup/3f2c1a9e-1b2c-4d5e-8f90-a1b2c3d4e5f6`,
@@ -112,7 +113,10 @@ function request(step: Step, values: Record<string, string>, kind: Persona['kind
   return {
     action: step[0],
     resource: fill(step[1]),
-    context: { 'aws:userid': kind === 'group' ? 'AIDAEXAMPLE' : 'AROAEXAMPLE', ...(step[2] ?? {}) },
+    context: {
+      'aws:userid': kind === 'group' ? 'AIDAEXAMPLE' : 'AROAEXAMPLE',
+      ...Object.fromEntries(Object.entries(step[2] ?? {}).map(([k, v]) => [k, fill(v)])),
+    },
   };
 }
 
