@@ -66,8 +66,19 @@ interface EnvironmentResult {
 const workDir = mkdtempSync(join(tmpdir(), 'platform-guard-'));
 afterAll(() => rmSync(workDir, { recursive: true, force: true }));
 
+// Each environment resolved once for every check of this file.
+const resolvedStacks = new Map<string, Map<string, ResolvedStack>>();
+function resolved(envName: string): Map<string, ResolvedStack> {
+  let stacks = resolvedStacks.get(envName);
+  if (!stacks) {
+    stacks = resolveEnvironment(ROOT, envName, { typed: true });
+    resolvedStacks.set(envName, stacks);
+  }
+  return stacks;
+}
+
 function runGuard(envName: string): EnvironmentResult {
-  const stacks = resolveEnvironment(ROOT, envName, { typed: true });
+  const stacks = resolved(envName);
   const dataDir = join(workDir, envName);
   mkdirSync(dataDir);
   for (const [id, stack] of stacks) {
@@ -175,7 +186,7 @@ type Loose = Record<string, any>;
 
 // The Security Hub / operations basics of deliverable 5 that no Control Tower control checks.
 describe.each(['dev', 'prod'])('operational controls (%s)', (envName) => {
-  const stacks = resolveEnvironment(ROOT, envName, { typed: true });
+  const stacks = resolved(envName);
   const all = [...stacks.values()].flatMap((s) =>
     Object.entries(s.resources).map(([id, r]) => ({ stack: s.id, id, r })),
   );

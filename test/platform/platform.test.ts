@@ -120,7 +120,9 @@ describe('cfn-lint', () => {
     );
     expect(summary).toEqual([]);
     expect(run.status).toBe(0);
-  });
+    // Past vitest's 60 s default: on a busy 2-core machine one cfn-lint run over every template
+    // in two Regions has taken 50-90 s; the spawn's own timeout (120 s) is the limit.
+  }, 150_000);
 });
 
 // --- (b) stateful resources ----------------------------------------------------------------------

@@ -157,6 +157,10 @@ export function resolveEnvironment(
     const resolver = new TemplateResolver(rootNode, { ...scope, parameters, stackName });
     const notes: string[] = [];
     const resources: ResolvedStack['resources'] = {};
+    const kinds = overrides.typed
+      ? parameterKinds(isMap(declared) ? toPlain(declared) : undefined)
+      : new Map();
+    const values = overrides.typed ? { ...defaults(declared), ...parameters } : parameters;
     const section = child(rootNode, 'Resources');
     for (const entry of isMap(section) ? section.entries : []) {
       const logicalId = entry.key;
@@ -168,8 +172,6 @@ export function resolveEnvironment(
       }
       let value = resolver.plain(entry.value, notes) as JsonObject & { Type: string };
       if (overrides.typed) {
-        const kinds = parameterKinds(isMap(declared) ? toPlain(declared) : undefined);
-        const values = { ...defaults(declared), ...parameters };
         value = coerce(toPlain(entry.value), value, kinds, values, (c) =>
           resolver.condition(c),
         ) as typeof value;
