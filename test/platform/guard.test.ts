@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { resolveEnvironment, type ResolvedStack } from './resolve.js';
+import { OPTIONAL_STACKS_ON, resolveEnvironment, type ResolvedStack } from './resolve.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const PACKAGE = join(ROOT, 'node_modules/@cdklabs/cdk-validator-cfnguard');
@@ -71,7 +71,8 @@ const resolvedStacks = new Map<string, Map<string, ResolvedStack>>();
 function resolved(envName: string): Map<string, ResolvedStack> {
   let stacks = resolvedStacks.get(envName);
   if (!stacks) {
-    stacks = resolveEnvironment(ROOT, envName, { typed: true });
+    // Optional stacks (Databricks) on, so the controls see their resources too.
+    stacks = resolveEnvironment(ROOT, envName, { typed: true, parameters: OPTIONAL_STACKS_ON });
     resolvedStacks.set(envName, stacks);
   }
   return stacks;
@@ -269,6 +270,12 @@ describe.each(['dev', 'prod'])('operational controls (%s)', (envName) => {
       expect(clusters).toHaveLength(1);
       expect(actions).toEqual([]);
     }
+  });
+
+  it('creates Databricks resources only when the environment sets a Databricks account', () => {
+    expect(Object.keys(stacks.get('databricks')!.resources).length).toBeGreaterThanOrEqual(6);
+    const asConfigured = resolveEnvironment(ROOT, envName);
+    expect(asConfigured.get('databricks')!.resources).toEqual({});
   });
 
   it('tags every stack with owner, cost-center and data-classification', () => {

@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { decide, type Request } from './iam-eval.js';
-import { resolveEnvironment, SCOPE, type ResolvedStack } from './resolve.js';
+import { OPTIONAL_STACKS_ON, resolveEnvironment, SCOPE, type ResolvedStack } from './resolve.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
@@ -121,7 +121,8 @@ function request(step: Step, values: Record<string, string>, kind: Persona['kind
 }
 
 describe.each(['dev', 'prod'])('personas in %s', (env) => {
-  const stacks = resolveEnvironment(ROOT, env);
+  // With the optional stacks (Databricks) on, so their roles are checked too.
+  const stacks = resolveEnvironment(ROOT, env, { parameters: OPTIONAL_STACKS_ON });
   const principalOf = principals(stacks);
   const values = placeholders(stacks, env);
 
