@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { decide, type Request } from './iam-eval.js';
-import { resolveEnvironment, SCOPE, type ResolvedStack } from './resolve.js';
+import { OPTIONAL_STACKS_ON, resolveEnvironment, SCOPE, type ResolvedStack } from './resolve.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
@@ -95,6 +95,7 @@ function placeholders(stacks: Map<string, ResolvedStack>, env: string): Record<s
     results: s3.AthenaResultsBucketName!,
     trail: stacks.get('audit')!.outputs.TrailBucketName!,
     key: stacks.get('kms')!.outputs.KeyArn!,
+    vpc: stacks.get('network')!.outputs.VpcId!,
     warehouse: provisioned
       ? `arn:aws:redshift:${region}:${accountId}:cluster:data-platform-${env}`
       : `arn:aws:redshift-serverless:${region}:${accountId}:workgroup/3f2c1a9e-1b2c-4d5e-8f90-a1b2c3d4e5f6`,
@@ -112,12 +113,16 @@ function request(step: Step, values: Record<string, string>, kind: Persona['kind
   return {
     action: step[0],
     resource: fill(step[1]),
-    context: { 'aws:userid': kind === 'group' ? 'AIDAEXAMPLE' : 'AROAEXAMPLE', ...(step[2] ?? {}) },
+    context: {
+      'aws:userid': kind === 'group' ? 'AIDAEXAMPLE' : 'AROAEXAMPLE',
+      ...Object.fromEntries(Object.entries(step[2] ?? {}).map(([k, v]) => [k, fill(v)])),
+    },
   };
 }
 
 describe.each(['dev', 'prod'])('personas in %s', (env) => {
-  const stacks = resolveEnvironment(ROOT, env);
+  // With the optional stacks (Databricks) on, so their roles are checked too.
+  const stacks = resolveEnvironment(ROOT, env, { parameters: OPTIONAL_STACKS_ON });
   const principalOf = principals(stacks);
   const values = placeholders(stacks, env);
 

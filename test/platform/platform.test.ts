@@ -120,7 +120,9 @@ describe('cfn-lint', () => {
     );
     expect(summary).toEqual([]);
     expect(run.status).toBe(0);
-  });
+    // Past vitest's 60 s default: on a busy 2-core machine one cfn-lint run over every template
+    // in two Regions has taken 50-90 s; the spawn's own timeout (120 s) is the limit.
+  }, 150_000);
 });
 
 // --- (b) stateful resources ----------------------------------------------------------------------
@@ -179,6 +181,13 @@ describe('stateful resources', () => {
 const REGION_NAME =
   /\b(us|eu|ap|sa|ca|me|af|il|mx|cn|us-gov)-(east|west|north|south|central|northeast|southeast|northwest|southwest)-\d\b/;
 
+// AWS accounts of third parties that their documentation names (the only 12-digit numbers a
+// template may hold; the platform's own account is always AWS::AccountId).
+const THIRD_PARTY_ACCOUNTS: Record<string, string> = {
+  '414351767826': 'Databricks control plane (cross-account role, root bucket, Unity Catalog)',
+  '601306020600': 'Databricks AMI owner',
+};
+
 describe('hard-coded values', () => {
   it.each(documents.map((d) => [d.label, d] as const))(
     '%s has no account id, region name or literal aws partition ARN',
@@ -186,7 +195,11 @@ describe('hard-coded values', () => {
       const resourcesText = JSON.stringify(doc.template.Resources ?? {});
       const outputsText = JSON.stringify(doc.template.Outputs ?? {});
       const wholeText = JSON.stringify(doc.template);
-      expect(wholeText).not.toMatch(/(?<!\d)\d{12}(?!\d)/);
+      const withoutThirdParties = Object.keys(THIRD_PARTY_ACCOUNTS).reduce(
+        (text, account) => text.replaceAll(`"${account}"`, '"<third-party>"'),
+        wholeText,
+      );
+      expect(withoutThirdParties).not.toMatch(/(?<!\d)\d{12}(?!\d)/);
       expect(resourcesText).not.toMatch(REGION_NAME);
       expect(outputsText).not.toMatch(REGION_NAME);
       expect(wholeText).not.toContain('arn:aws:');
