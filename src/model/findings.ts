@@ -31,6 +31,10 @@ export interface Finding {
   logicalId?: string;
   /** The stacks (manifest ids) it applies to, where the stacks deploying its template differ. */
   stack?: string;
+  /** CDK: the construct path of the resource (`aws:cdk:path`), e.g. `LakeDev/CrawlerRole/Resource`. */
+  constructPath?: string;
+  /** CDK with `synth --debug`: the synthesized template, when `file` points at the app's source. */
+  templateFile?: string;
 }
 
 export interface TemplateEntry {
