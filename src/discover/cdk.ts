@@ -1,7 +1,8 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Manifest } from '@aws-cdk/cloud-assembly-schema';
+// Only the manifest reader: the package's other entry points (integ tests, asset types) are not needed.
+import { Manifest } from '@aws-cdk/cloud-assembly-schema/lib/manifest.js';
 import type { CdkTemplate, ConstructInfo } from '../model/cdk.js';
 import { UserError } from '../model/errors.js';
 import { exists, isInside, relativeToWorkspace, resolveInside } from '../model/files.js';
