@@ -38,7 +38,12 @@ async function readAssembly(
   depth: number,
   sources: TemplateSource[],
 ): Promise<void> {
-  const manifestPath = path.join(dir, 'manifest.json');
+  // A planted link must not make the action read a file outside the workspace.
+  const manifestPath = await resolveInside(
+    workspace,
+    path.join(dir, 'manifest.json'),
+    'CDK manifest',
+  );
   const manifestFile = relativeToWorkspace(workspace, manifestPath);
   await checkSize(manifestPath, manifestFile);
   let manifest;
