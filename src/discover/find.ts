@@ -2,7 +2,9 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { glob, isDynamicPattern } from 'tinyglobby';
 import { UserError } from '../model/errors.js';
-import { exists, relativeToWorkspace, resolveInside } from '../model/files.js';
+import type { CdkTemplate } from '../model/cdk.js';
+import { relativeToWorkspace, resolveInside } from '../model/files.js';
+import { isCloudAssembly, readCloudAssembly } from './cdk.js';
 
 /** A template file the user edits, before it is read or rendered. */
 export interface TemplateSource {
@@ -12,10 +14,18 @@ export interface TemplateSource {
   origin: 'file' | 'nunjucks' | 'cdk';
   /** For CDK stacks: the stack name from manifest.json. */
   stackName?: string;
+  /** For CDK templates: the stack's environment and the construct behind each resource. */
+  cdk?: CdkTemplate;
+  /** For a nested stack's template: the parent's stack resource that names it. */
+  nestedIn?: { file: string; logicalId: string };
+  /** Parameter values the parent stack passes to this nested one, where they are plain values. */
+  passedParameters?: Record<string, string>;
 }
 
 const TEMPLATE_EXTENSIONS = /\.(ya?ml|json|template|j2|njk)$/i;
 const RENDERED_EXTENSIONS = /\.(j2|njk)$/i;
+/** In a cloud assembly only templates are templates (not manifest.json, tree.json, assets). */
+const TEMPLATE_FILE = /\.template\.json$/;
 const SKIPPED_DIRS = ['**/node_modules/**', '**/.git/**', '**/cdk.out/**'];
 /** Files found by scanning a folder count as templates only if they look like one. */
 const LOOKS_LIKE_TEMPLATE =
@@ -61,16 +71,31 @@ export async function findTemplates(
 
 async function fromGlob(workspace: string, pattern: string): Promise<TemplateSource[]> {
   await resolveInside(workspace, pattern.replace(/[*?[{].*$/, '') || '.', 'Pattern');
+  const intoAssembly = /(^|\/)cdk\.out(\/|$)/.test(pattern);
   const matches = await glob(pattern, {
     cwd: workspace,
     onlyFiles: true,
-    ignore: SKIPPED_DIRS,
+    // A glob that names cdk.out means it: CDK templates are found there with what the assembly says.
+    ignore: intoAssembly ? SKIPPED_DIRS.filter((d) => !d.includes('cdk.out')) : SKIPPED_DIRS,
     absolute: true,
     expandDirectories: false,
   });
   const sources: TemplateSource[] = [];
+  const assemblies = new Map<string, Map<string, TemplateSource>>();
   for (const absolute of matches.sort()) {
     await resolveInside(workspace, absolute, 'Template');
+    const dir = path.dirname(absolute);
+    if (!assemblies.has(dir) && (await isCloudAssembly(dir)))
+      assemblies.set(
+        dir,
+        new Map((await readCloudAssembly(workspace, dir)).map((s) => [s.absolutePath, s])),
+      );
+    const fromAssembly = assemblies.get(dir)?.get(absolute);
+    if (fromAssembly) {
+      sources.push(fromAssembly);
+      continue;
+    }
+    if (assemblies.has(dir) && !TEMPLATE_FILE.test(absolute)) continue;
     sources.push({
       file: relativeToWorkspace(workspace, absolute),
       absolutePath: absolute,
@@ -122,58 +147,4 @@ async function looksLikeTemplate(file: string): Promise<boolean> {
   } finally {
     await handle.close();
   }
-}
-
-function isCloudAssembly(dir: string): Promise<boolean> {
-  return exists(path.join(dir, 'manifest.json'));
-}
-
-interface CloudAssemblyManifest {
-  artifacts?: Record<
-    string,
-    {
-      type?: string;
-      displayName?: string;
-      properties?: { templateFile?: string; stackName?: string };
-    }
-  >;
-}
-
-/** A CDK `cdk.out` folder: every CloudFormation stack artifact named in manifest.json. */
-async function readCloudAssembly(workspace: string, dir: string): Promise<TemplateSource[]> {
-  const manifestFile = relativeToWorkspace(workspace, path.join(dir, 'manifest.json'));
-  let manifest: CloudAssemblyManifest;
-  try {
-    manifest = JSON.parse(
-      await fs.readFile(path.join(dir, 'manifest.json'), 'utf8'),
-    ) as CloudAssemblyManifest;
-  } catch (error) {
-    throw new UserError(
-      `${manifestFile}: not valid JSON (${error instanceof Error ? error.message : String(error)}).`,
-      'Run `cdk synth` again to produce a complete cloud assembly.',
-    );
-  }
-  const sources: TemplateSource[] = [];
-  for (const [id, artifact] of Object.entries(manifest.artifacts ?? {})) {
-    if (artifact.type !== 'aws:cloudformation:stack') continue;
-    const templateFile = artifact.properties?.templateFile;
-    if (!templateFile)
-      throw new UserError(
-        `${manifestFile}: stack artifact "${id}" has no properties.templateFile.`,
-      );
-    const absolute = await resolveInside(workspace, path.join(dir, templateFile), 'CDK template');
-    if (!(await exists(absolute))) {
-      throw new UserError(
-        `${manifestFile}: stack "${id}" names ${templateFile}, which does not exist.`,
-        'Run `cdk synth` again.',
-      );
-    }
-    sources.push({
-      file: relativeToWorkspace(workspace, absolute),
-      absolutePath: absolute,
-      origin: 'cdk',
-      stackName: artifact.properties?.stackName ?? artifact.displayName ?? id,
-    });
-  }
-  return sources.sort((a, b) => a.file.localeCompare(b.file));
 }

@@ -31,6 +31,10 @@ export interface Finding {
   logicalId?: string;
   /** The stacks (manifest ids) it applies to, where the stacks deploying its template differ. */
   stack?: string;
+  /** CDK: the construct path of the resource (`aws:cdk:path`), e.g. `LakeDev/CrawlerRole/Resource`. */
+  constructPath?: string;
+  /** CDK with `synth --debug`: the synthesized template, when `file` points at the app's source. */
+  templateFile?: string;
   /**
    * What a tool says about its own rule (cfn-lint's ShortDescription and Description); the
    * report keeps it once per rule in `rules`, not on every finding.

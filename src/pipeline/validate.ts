@@ -2,11 +2,14 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { loadEnvironment, type Environment } from '../discover/environment.js';
-import { findTemplates } from '../discover/find.js';
+import { cdkFindings } from '../discover/cdk-findings.js';
+import { findTemplates, type TemplateSource } from '../discover/find.js';
 import type { LineMapping } from '../discover/linemap.js';
 import { loadTemplate, renderingRefusal } from '../discover/load.js';
+import { withNestedStacks } from '../discover/nested.js';
 import { createRenderer, RENDERER_HAS_NO_NETWORK } from '../discover/render.js';
 import { lintTemplates, type LintTarget } from '../lint/cfnlint.js';
+import type { CdkTemplate } from '../model/cdk.js';
 import type { Finding, PolicyEntry, TemplateEntry } from '../model/findings.js';
 import type { Logger } from '../model/logger.js';
 import type { Redactor } from '../model/redact.js';
@@ -68,7 +71,14 @@ export async function validate(
     'environment' in input
       ? input.environment
       : await loadEnvironment(settings.workspace, settings.environment);
-  const sources = await findTemplates(settings.workspace, input.patterns ?? settings.templates);
+  const sources = await withNestedStacks(
+    settings.workspace,
+    await findTemplates(settings.workspace, input.patterns ?? settings.templates),
+    (content, file) => {
+      const parsed = parseTemplate(content, file);
+      return parsed.ok ? parsed.template : undefined;
+    },
+  );
   deps.log.info(
     `Found ${sources.length} template${sources.length === 1 ? '' : 's'}${environment ? ` (environment ${environment.name})` : ''}.`,
   );
@@ -104,6 +114,8 @@ export async function validate(
   const scratch = await fs.mkdtemp(path.join(os.tmpdir(), 'iac-action-'));
   try {
     const lintTargets: LintTarget[] = [];
+    // A CDK stack names its region: cfn-lint checks it against that region's resource specs.
+    const lintRegions = new Map<string, string>();
     for (const [index, item] of loaded.entries()) {
       if (!item.ok) continue;
       let lintPath = item.source.absolutePath;
@@ -115,20 +127,28 @@ export async function validate(
         await fs.writeFile(lintPath, item.content);
       }
       lintTargets.push({ path: lintPath, file: item.source.file, size: item.content.length });
+      lintRegions.set(lintPath, item.source.cdk?.region ?? settings.aws.region);
     }
 
     // cfn-lint starts first and reads the files itself; our own parsing runs while it works.
     const executable = lintTargets.length ? await deps.locateCfnLint() : undefined;
     const lintRun = executable
-      ? lintTemplates(lintTargets, {
-          executable,
-          region: settings.aws.region,
-          extraArgs: settings.lint.extraArgs,
-          timeoutSeconds: settings.lint.timeoutSeconds,
-          cwd: settings.lint.trustRepoConfig ? settings.workspace : scratch,
-          cores: deps.cores,
-          env: deps.env,
-        })
+      ? Promise.all(
+          [...new Set(lintRegions.values())].map((region) =>
+            lintTemplates(
+              lintTargets.filter((t) => lintRegions.get(t.path) === region),
+              {
+                executable,
+                region,
+                extraArgs: settings.lint.extraArgs,
+                timeoutSeconds: settings.lint.timeoutSeconds,
+                cwd: settings.lint.trustRepoConfig ? settings.workspace : scratch,
+                cores: deps.cores,
+                env: deps.env,
+              },
+            ),
+          ),
+        ).then((runs) => runs.flat())
       : Promise.resolve([]);
     lintRun.catch(() => {}); // awaited below; this only keeps an early failure from going unhandled
     const versionRun = executable ? deps.cfnLintVersion(executable) : Promise.resolve(undefined);
@@ -141,12 +161,15 @@ export async function validate(
     const targets: Target[] = [];
     const unparsed = new Set<string>();
     const lineMaps = new Map<string, LineMapping>();
+    const cdkTemplates = new Map<string, CdkTemplate>();
+    const sourceOf = new Map(sources.map((s) => [s.file, s]));
     for (const [index, item] of loaded.entries()) {
       if (!item.ok) {
         findings.push(item.finding);
         continue;
       }
       if (item.lines) lineMaps.set(item.source.file, item.lines);
+      if (item.source.cdk) cdkTemplates.set(item.source.file, item.source.cdk);
       const parsed = parseTemplate(item.content, item.source.file);
       if (!parsed.ok) {
         findings.push(parsed.finding);
@@ -173,7 +196,7 @@ export async function validate(
       lintRun,
       versionRun,
       deps.checkPolicies && settings.policies.validation !== 'off'
-        ? deps.checkPolicies(targets.map((t) => policyTarget(t, environment)))
+        ? deps.checkPolicies(targets.map((t) => policyTarget(t, environment, sourceOf.get(t.file))))
         : Promise.resolve<PolicyOutcome>({ policies: [], findings: [], notices: [] }),
     ]);
     // A file our parser rejected already has its finding; cfn-lint's E0000 would repeat it.
@@ -186,16 +209,24 @@ export async function validate(
       const lines = lineMaps.get(finding.file);
       if (lines) toSourceLines(finding, lines);
     }
+    const located = cdkFindings(
+      findings,
+      new Map(
+        targets.map((t) => [t.file, { template: t.template, cdk: cdkTemplates.get(t.file) }]),
+      ),
+      settings.policies.ignore,
+    );
     const notices = [
       // The offline fallback only matters to a run that has policies to check.
       ...(settings.policies.autoReason && policyOutcome.policies.length > 0
         ? [settings.policies.autoReason]
         : []),
       ...policyOutcome.notices,
+      ...located.notices,
     ];
     return {
       templates: entries,
-      findings,
+      findings: located.findings,
       policies: policyOutcome.policies,
       notices,
       ...(cfnLintVersion ? { cfnLintVersion } : {}),
@@ -208,13 +239,27 @@ export async function validate(
   }
 }
 
-/** Each stack resolves the template's policies with its own values; no stack: the environment's. */
-function policyTarget(target: Target, environment: Environment | undefined): PolicyTarget {
+/**
+ * Each stack resolves the template's policies with its own values; no stack: the environment's.
+ * A CDK stack's environment gives the account and region its pseudo parameters resolve to.
+ */
+function policyTarget(
+  target: Target,
+  environment: Environment | undefined,
+  source: TemplateSource | undefined,
+): PolicyTarget {
+  const cdk = source?.cdk;
+  const where = {
+    ...(cdk?.region ? { region: cdk.region } : {}),
+    ...(cdk?.account ? { accountId: cdk.account } : {}),
+  };
+  // A nested stack's template is resolved with what its parent passes it.
+  const parameters = { ...environment?.parameters, ...source?.passedParameters };
   return {
     template: target.template,
     resolutions: target.stacks.length
       ? target.stacks.map((stack) => ({ stack: stack.id, parameters: knownParameters(stack) }))
-      : [{ parameters: environment?.parameters ?? {} }],
+      : [{ parameters, ...where }],
   };
 }
 

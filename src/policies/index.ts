@@ -31,7 +31,13 @@ import { TemplateResolver, type PolicyPath, type ResolvedDocument } from './reso
  */
 export interface PolicyTarget {
   template: ParsedTemplate;
-  resolutions: { stack?: string; parameters: Record<string, string> }[];
+  /** A stack's own region and account (a CDK stack's environment) override the action's. */
+  resolutions: {
+    stack?: string;
+    parameters: Record<string, string>;
+    region?: string;
+    accountId?: string;
+  }[];
 }
 
 /** What the policy stage returns; it runs while cfn-lint does. */
@@ -216,8 +222,8 @@ function preparePolicies(
     const contexts = resolutions.length ? resolutions : [{ parameters: {} }];
     for (const resolution of contexts) {
       const resolver = new TemplateResolver(template.root, {
-        region: aws.region,
-        accountId: aws.accountId,
+        region: resolution.region ?? aws.region,
+        accountId: resolution.accountId ?? aws.accountId,
         partition: aws.partition,
         parameters: resolution.parameters,
       });

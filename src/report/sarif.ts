@@ -77,7 +77,17 @@ export function toSarif(report: Report): object {
           artifactLocation: { uri: sarifUri(f.file), uriBaseId: '%SRCROOT%' },
           region: region(f),
         },
-        ...(f.logicalId ? { logicalLocations: [{ name: f.logicalId, kind: 'resource' }] } : {}),
+        ...(f.logicalId
+          ? {
+              logicalLocations: [
+                {
+                  name: f.logicalId,
+                  kind: 'resource',
+                  ...(f.constructPath ? { fullyQualifiedName: f.constructPath } : {}),
+                },
+              ],
+            }
+          : {}),
       },
     ],
     partialFingerprints: { 'iacActionFinding/v1': fingerprint(f, seen) },
@@ -153,7 +163,12 @@ function region(f: Finding): Record<string, number> {
  */
 function fingerprint(f: Finding, seen: Map<string, number>): string {
   const hash = createHash('sha256')
-    .update([f.ruleId, f.file, f.logicalId ?? '', f.message.replace(/\d+/g, '#')].join('\0'))
+    // A CDK construct path outlives the logical id, whose hash changes with the construct tree.
+    .update(
+      [f.ruleId, f.file, f.constructPath ?? f.logicalId ?? '', f.message.replace(/\d+/g, '#')].join(
+        '\0',
+      ),
+    )
     .digest('hex')
     .slice(0, 32);
   const occurrence = (seen.get(hash) ?? 0) + 1;

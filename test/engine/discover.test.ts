@@ -70,13 +70,15 @@ describe('findTemplates', () => {
   it('explains a broken cloud assembly', async () => {
     const ws = await workspace({
       'cdk.out/manifest.json':
-        '{"artifacts": {"S": {"type": "aws:cloudformation:stack", "properties": {"templateFile": "gone.json"}}}}',
+        '{"version": "55.0.0", "artifacts": {"S": {"type": "aws:cloudformation:stack", "properties": {"templateFile": "gone.json"}}}}',
     });
     await expect(findTemplates(ws, ['cdk.out'])).rejects.toThrow(
       /names gone.json, which does not exist/,
     );
     await fs.writeFile(path.join(ws, 'cdk.out/manifest.json'), '{oops');
-    await expect(findTemplates(ws, ['cdk.out'])).rejects.toThrow(/manifest.json: not valid JSON/);
+    await expect(findTemplates(ws, ['cdk.out'])).rejects.toThrow(
+      /manifest.json: cannot be read as a CDK cloud assembly \(.*JSON/,
+    );
   });
 });
 
