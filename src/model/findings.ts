@@ -10,7 +10,8 @@ export type FindingSource =
   | 'access-analyzer'
   | 'policy-check'
   | 'change-set'
-  | 'stateful';
+  | 'stateful'
+  | 'cfn-guard';
 
 export type FailOn = 'error' | 'warning' | 'none';
 
@@ -31,6 +32,20 @@ export interface Finding {
   logicalId?: string;
   /** The stacks (manifest ids) it applies to, where the stacks deploying its template differ. */
   stack?: string;
+  /** For findings of security controls whose rank is their own (cfn-guard packs), as in SARIF. */
+  securitySeverity?: string;
+}
+
+/** A rule a resource's Metadata suppresses, listed in the report so reviewers see every one. */
+export interface SuppressionEntry {
+  file: string;
+  line: number;
+  logicalId: string;
+  /** Control id or rule name as written. */
+  rule: string;
+  reason?: string;
+  /** How many findings it hid. */
+  suppressed: number;
 }
 
 export interface TemplateEntry {
@@ -121,6 +136,8 @@ export interface Report {
   findings: Finding[];
   /** Things the user should know that are not findings (fallbacks, skipped steps). */
   notices: string[];
+  /** Guard rules that resources suppress, with their reasons. */
+  suppressions?: SuppressionEntry[];
   summary: Summary;
   /** Present in modes plan, deploy and execute. */
   plan?: StackPlanEntry[];

@@ -130,6 +130,7 @@ function buildReport(
     policies: validation.policies,
     findings,
     notices: [...validation.notices, ...notices],
+    ...(validation.suppressions.length ? { suppressions: validation.suppressions } : {}),
     summary: summarize(findings, validation.templates, settings.failOn),
     ...(deployment ? { plan: deployment.plan } : {}),
     ...(deployment?.deployments ? { deployments: deployment.deployments } : {}),

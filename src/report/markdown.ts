@@ -69,6 +69,7 @@ const SOURCE_LABEL: Record<FindingSource, string> = {
   'policy-check': 'policy check',
   'change-set': 'change set',
   stateful: 'stateful resources',
+  'cfn-guard': 'cfn-guard',
 };
 
 /** Render the report at the most detail that fits the limit. */

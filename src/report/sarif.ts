@@ -20,6 +20,7 @@ const SOURCE_NAME: Record<FindingSource, string> = {
   'policy-check': 'IAM policy check',
   'change-set': 'CloudFormation change set',
   stateful: 'stateful resource check',
+  'cfn-guard': 'cfn-guard',
 };
 
 interface SarifRule {
@@ -29,7 +30,7 @@ interface SarifRule {
   helpUri?: string;
   help: { text: string };
   defaultConfiguration: { level: 'error' | 'warning' | 'note' };
-  properties: { tags: string[] };
+  properties: { tags: string[]; 'security-severity'?: string };
 }
 
 /** The SARIF 2.1.0 log of a report, as github/codeql-action/upload-sarif takes it. */
@@ -46,7 +47,13 @@ export function toSarif(report: Report): object {
       ...(f.helpUrl ? { helpUri: f.helpUrl } : {}),
       help: { text: f.helpUrl ? `${what}: see ${f.helpUrl}` : what },
       defaultConfiguration: { level: LEVEL[f.severity] },
-      properties: { tags: ['cloudformation', f.source] },
+      // Code scanning ranks an alert as a security one by this score and the `security` tag.
+      properties: f.securitySeverity
+        ? {
+            tags: ['cloudformation', f.source, 'security'],
+            'security-severity': f.securitySeverity,
+          }
+        : { tags: ['cloudformation', f.source] },
     };
     rules.set(f.ruleId, { rule, index: rules.size });
     return rules.size - 1;
