@@ -249,9 +249,11 @@ function decodePointer(step: string): string {
 
 function failure(detail: string, file: string, ruleFiles: readonly RepoRuleFile[]): Finding {
   const text = detail.trim().split('\n').slice(0, 5).join(' ');
-  const named = ruleFiles.find((r) => text.includes(r.absolutePath));
+  // cfn-guard names a rule file that does not parse by its base name.
+  const named = /rule file = ([^,]+),/.exec(text)?.[1];
+  const ruleFile = named && ruleFiles.find((r) => path.basename(r.absolutePath) === named);
   return findingOf(GUARD_RULES.failed, {
-    file: named?.file ?? file,
+    file: ruleFile ? ruleFile.file : file,
     line: 1,
     column: 1,
     message: shorten(`cfn-guard could not evaluate the rules: ${text}`),

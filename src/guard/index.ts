@@ -149,13 +149,19 @@ async function ruleTests(
   }
   const findings: Finding[] = [];
   for (const report of reports) {
-    const file = relativeToWorkspace(workspace, path.resolve(folder, report.rule_file));
+    const absolute = path.resolve(folder, report.rule_file);
+    const file = relativeToWorkspace(workspace, absolute);
+    const lines = (await fs.readFile(absolute, 'utf8').catch(() => '')).split('\n');
     for (const test of report.test_cases ?? []) {
       for (const failed of test.failed_rules ?? []) {
+        // The finding points at the rule's declaration, where the fix usually goes.
+        const declared = lines.findIndex(
+          (l) => l.trim().split(/\s+/, 2).join(' ') === `rule ${failed.name}`,
+        );
         findings.push(
           findingOf(GUARD_RULES.ruleTestFailed, {
             file,
-            line: 1,
+            line: declared + 1 || 1,
             column: 1,
             message: shorten(
               `Rule test "${test.name}": ${failed.name} was expected to ${failed.expected} but evaluated to ${[failed.evaluated].flat().join(', ')}.`,
