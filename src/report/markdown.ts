@@ -13,6 +13,7 @@ import {
 import { shorten } from '../model/text.js';
 import { codeSpan, escapeMarkdown, link } from './escape.js';
 import { fileUrl, type RunContext } from './workflow-run.js';
+import { renderSuppressions } from './suppressions.js';
 import { countsLine } from './text.js';
 
 /**
@@ -115,6 +116,7 @@ function render(report: Report, run: RunContext, options: MarkdownOptions, detai
     ...plan,
     ...deployments,
     ...findings.lines,
+    ...(detail.notices ? renderSuppressions(report.suppressions ?? [], run) : []),
     ...(detail.notices && report.notices.length ? renderNotices(report.notices) : []),
     renderFooter(report),
   ];
