@@ -37,6 +37,17 @@ export interface FolderCache {
   save(folder: string, key: string): Promise<void>;
 }
 
+/** The package tarball the action downloads when it runs without node_modules (its bundle). */
+export const PACKAGE_TARBALL = {
+  url: 'https://registry.npmjs.org/@cdklabs/cdk-validator-cfnguard/-/cdk-validator-cfnguard-0.0.62.tgz',
+  /** As in package-lock.json. */
+  integrity:
+    'sha512-Sg2k8067B0AIJ82QFSLhHTUIqxOYTKABvVrTHiyc6j0rE2NHli2diIYqf+w+DkuDKCYYgMIOga3OrYMOHUw0mQ==',
+};
+
+/** The tarball is about 15 MB; anything far larger is not it. */
+const MAX_TARBALL_BYTES = 100 * 1024 * 1024;
+
 export interface LocateGuardOptions {
   env: NodeJS.ProcessEnv;
   log: Logger;
@@ -45,6 +56,10 @@ export interface LocateGuardOptions {
   toolCache?: string;
   cache?: FolderCache;
   platform?: string;
+  /** The installed package's folder; default: resolved from here; null: not installed (the bundle). */
+  installedPackage?: string | null;
+  /** Where the package comes from when it is not installed; default the npm registry. */
+  tarball?: { url: string; integrity: string };
 }
 
 /**
@@ -68,43 +83,98 @@ export async function locateCfnGuard(options: LocateGuardOptions): Promise<strin
       GUARD_INSTALL_HINT,
     );
   }
-  const cached = options.toolCache
-    ? path.join(options.toolCache, 'cfn-guard', GUARD_VERSION, platform)
-    : undefined;
-  const cachedBinary = cached && path.join(cached, 'cfn-guard');
-  if (cachedBinary && (await hasChecksum(cachedBinary, binary.sha256))) return cachedBinary;
-  const key = `iac-action-cfn-guard-${GUARD_VERSION}-${platform}`;
-  if (cached && options.cache && (await options.cache.restore(cached, key).catch(() => false))) {
-    if (await hasChecksum(cachedBinary!, binary.sha256)) return cachedBinary!;
-  }
-
-  const shipped = packageBinary(binary.folder);
-  if (!shipped || !(await hasChecksum(shipped, binary.sha256))) {
+  const installed =
+    options.installedPackage === undefined ? packageRoot() : options.installedPackage;
+  const shipped = installed ? path.join(installed, binary.folder, 'cfn-guard') : undefined;
+  if (!options.toolCache) {
+    if (shipped) return await checked(shipped, binary.sha256);
     throw new UserError(
-      shipped
-        ? `The cfn-guard binary at ${shipped} does not have the SHA-256 of cfn-guard ${GUARD_VERSION} and is refused.`
-        : 'cfn-guard is not on PATH, and the package that ships it is not installed.',
+      'cfn-guard is not on PATH, and the package that ships it is not installed.',
       GUARD_INSTALL_HINT,
     );
   }
-  if (!cached) return shipped;
+  const cached = path.join(options.toolCache, 'cfn-guard', GUARD_VERSION, platform);
+  const cachedBinary = path.join(cached, 'cfn-guard');
+  if (await hasChecksum(cachedBinary, binary.sha256)) return cachedBinary;
+  const key = `iac-action-cfn-guard-${GUARD_VERSION}-${platform}`;
+  if (options.cache && (await options.cache.restore(cached, key).catch(() => false))) {
+    if (await hasChecksum(cachedBinary, binary.sha256)) return cachedBinary;
+  }
   await fs.mkdir(cached, { recursive: true });
-  await fs.copyFile(shipped, cachedBinary!);
-  await fs.chmod(cachedBinary!, 0o755);
+  if (shipped) {
+    await fs.copyFile(await checked(shipped, binary.sha256), cachedBinary);
+  } else {
+    options.log.info(
+      `Installing cfn-guard ${GUARD_VERSION} from ${PACK_PACKAGE} into ${cached} ...`,
+    );
+    const tarball = options.tarball ?? PACKAGE_TARBALL;
+    await extractFromTarball(tarball, binary.folder, cached, options.env);
+    await checked(cachedBinary, binary.sha256);
+  }
+  await fs.chmod(cachedBinary, 0o755);
   if (options.cache) {
     await options.cache.save(cached, key).catch((error: unknown) => {
       options.log.warning(`Could not save cfn-guard to the Actions cache: ${String(error)}`);
     });
   }
-  return cachedBinary!;
+  return cachedBinary;
 }
 
-function packageBinary(folder: string): string | undefined {
+function packageRoot(): string | undefined {
   try {
-    const manifest = createRequire(import.meta.url).resolve(`${PACK_PACKAGE}/package.json`);
-    return path.join(path.dirname(manifest), folder, 'cfn-guard');
+    return path.dirname(createRequire(import.meta.url).resolve(`${PACK_PACKAGE}/package.json`));
   } catch {
     return undefined;
+  }
+}
+
+async function checked(file: string, sha256: string): Promise<string> {
+  if (await hasChecksum(file, sha256)) return file;
+  throw new UserError(
+    `The cfn-guard binary at ${file} does not have the SHA-256 of cfn-guard ${GUARD_VERSION} and is refused.`,
+    GUARD_INSTALL_HINT,
+  );
+}
+
+/** Download the package, check it against the lockfile's integrity, unpack only the binary. */
+async function extractFromTarball(
+  tarball: { url: string; integrity: string },
+  folder: string,
+  into: string,
+  env: NodeJS.ProcessEnv,
+): Promise<void> {
+  const failed = (why: string) =>
+    new UserError(`Could not download cfn-guard (${tarball.url}): ${why}.`, GUARD_INSTALL_HINT);
+  const response = await fetch(tarball.url, { signal: AbortSignal.timeout(120_000) }).catch(
+    (error: unknown) => {
+      throw failed(String(error));
+    },
+  );
+  if (!response.ok) throw failed(`HTTP ${response.status}`);
+  if (Number(response.headers.get('content-length') ?? 0) > MAX_TARBALL_BYTES)
+    throw failed('it is larger than the package can be');
+  const content = Buffer.from(await response.arrayBuffer());
+  const [algorithm, expected] = tarball.integrity.split('-', 2) as [string, string];
+  if (createHash(algorithm).update(content).digest('base64') !== expected)
+    throw failed('its integrity does not match the pinned package');
+  const file = path.join(into, 'package.tgz');
+  await fs.writeFile(file, content);
+  try {
+    const entry = `package/${folder}/cfn-guard`;
+    const result = await execa(
+      'tar',
+      ['-xzf', file, '-C', into, '--strip-components', String(folder.split('/').length + 1), entry],
+      {
+        env,
+        extendEnv: false,
+        reject: false,
+        timeout: 120_000,
+        stdin: 'ignore',
+      },
+    );
+    if (result.failed) throw failed(`tar: ${String(result.stderr).trim()}`);
+  } finally {
+    await fs.rm(file, { force: true });
   }
 }
 
