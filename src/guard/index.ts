@@ -63,6 +63,8 @@ export async function guardRules(
       : [absolute];
     if (stat.isDirectory()) folders.push(absolute);
     for (const file of files) {
+      // A link inside the folder may point anywhere; cfn-guard quotes what it cannot parse.
+      await resolveInside(settings.workspace, file, 'Guard rule file');
       ruleFiles.push({ absolutePath: file, file: relativeToWorkspace(settings.workspace, file) });
     }
     if (ruleFiles.length > MAX_RULE_FILES) {
@@ -78,7 +80,9 @@ export async function runGuard(
   options: GuardStageOptions,
 ): Promise<GuardRun> {
   const { controls, ruleFiles, folders } = await guardRules(settings);
-  const common = { env: options.env, timeoutSeconds: settings.lint.timeoutSeconds };
+  // cfn-guard reads files and nothing else: it gets no credentials or tokens.
+  const env = { PATH: options.env.PATH ?? '' };
+  const common = { env, timeoutSeconds: settings.lint.timeoutSeconds };
   const [evaluated, tested] = await Promise.all([
     evaluateGuard(targets, {
       ...common,
