@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { writeCorpus } from './corpus.js';
 import { benchDeploy } from './deploy.js';
+import { benchGuard } from './guard.js';
 import { benchPolicies } from './policies.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -91,6 +92,7 @@ async function main(): Promise<void> {
     await fs.rm(dir, { recursive: true, force: true });
   }
   lines.push(...(await benchPolicies()));
+  lines.push(...(await benchGuard()));
   lines.push(...(await benchDeploy()));
   console.log(lines.join('\n'));
 }

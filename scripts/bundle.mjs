@@ -36,3 +36,9 @@ execFileSync(
   ['node_modules/tsx/dist/cli.mjs', 'scripts/iam-catalogue.ts', 'dist/lib/iam-catalogue.json.br'],
   { stdio: 'inherit' },
 );
+// Guard packs are read at run time from beside the bundle (src/guard/pack.ts), not bundled as code.
+fs.cpSync(
+  'node_modules/@cdklabs/cdk-validator-cfnguard/rules/control-tower',
+  'dist/lib/guard-packs/control-tower',
+  { recursive: true },
+);

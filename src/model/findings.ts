@@ -10,7 +10,8 @@ export type FindingSource =
   | 'access-analyzer'
   | 'policy-check'
   | 'change-set'
-  | 'stateful';
+  | 'stateful'
+  | 'cfn-guard';
 
 export type FailOn = 'error' | 'warning' | 'none';
 
@@ -40,6 +41,8 @@ export interface Finding {
    * report keeps it once per rule in `rules`, not on every finding.
    */
   rule?: { title: string; description?: string };
+  /** For findings of security controls whose rank is their own (cfn-guard packs), as in SARIF. */
+  securitySeverity?: string;
 }
 
 /** What the report says about a rule its findings belong to (for SARIF's rule descriptors). */
@@ -50,6 +53,18 @@ export interface ReportRule {
   tags: string[];
   /** For security checks: how code scanning ranks an alert, e.g. "7.0". */
   securitySeverity?: string;
+}
+
+/** A rule a resource's Metadata suppresses, listed in the report so reviewers see every one. */
+export interface SuppressionEntry {
+  file: string;
+  line: number;
+  logicalId: string;
+  /** Control id or rule name as written. */
+  rule: string;
+  reason?: string;
+  /** How many findings it hid. */
+  suppressed: number;
 }
 
 export interface TemplateEntry {
@@ -142,6 +157,8 @@ export interface Report {
   notices: string[];
   /** Every rule a finding belongs to, by id: the product's registry and the tools' own words. */
   rules?: Record<string, ReportRule>;
+  /** Guard rules that resources suppress, with their reasons. */
+  suppressions?: SuppressionEntry[];
   summary: Summary;
   /** Present in modes plan, deploy and execute. */
   plan?: StackPlanEntry[];

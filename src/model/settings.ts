@@ -38,6 +38,10 @@ export const INPUT_DEFAULTS = {
   'artifact-bucket': '',
   'change-set-name': '',
   'secret-parameters': '',
+  'guard-rules': '',
+  'guard-packs': '',
+  'guard-controls': '',
+  'guard-skip-controls': '',
 } as const;
 
 export type InputName = keyof typeof INPUT_DEFAULTS;
@@ -87,6 +91,14 @@ export interface Settings {
     commentId: string;
     githubToken: string;
     sarifFile: string;
+  };
+  guard: {
+    /** Files and folders of .guard rules, relative to the workspace. */
+    rules: string[];
+    packs: 'control-tower'[];
+    /** Control ids or services to keep / drop; empty keeps every control of the packs. */
+    controls: string[];
+    skipControls: string[];
   };
   deploy: {
     stacksFile: string;
@@ -201,6 +213,12 @@ export function readSettings(read: InputReader, ctx: SettingsContext): Settings 
       commentId: raw('comment-id'),
       githubToken: raw('github-token'),
       sarifFile: raw('sarif-file'),
+    },
+    guard: {
+      rules: list('guard-rules'),
+      packs: list('guard-packs').map((pack) => oneOf(pack, 'guard-packs', ['control-tower'])),
+      controls: list('guard-controls'),
+      skipControls: list('guard-skip-controls'),
     },
     deploy: {
       stacksFile: raw('stacks-file'),

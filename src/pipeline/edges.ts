@@ -2,7 +2,8 @@ import os from 'node:os';
 import { realAwsClients } from '../deploy/aws.js';
 import { realPoller } from '../deploy/wait.js';
 import { cfnLintVersion } from '../lint/version.js';
-import { locateCfnLint, type FolderCache } from '../lint/install.js';
+import { locateCfnGuard } from '../guard/install.js';
+import { locateCfnLint, which, type FolderCache } from '../lint/install.js';
 
 export type { FolderCache };
 import { createPolicyChecker } from '../policies/index.js';
@@ -50,6 +51,14 @@ export function realEdges(settings: Settings, options: EdgeOptions): PipelineDep
         ...(options.cache ? { cache: options.cache } : {}),
       }),
     cfnLintVersion: (executable) => cfnLintVersion(executable, options.env),
+    locateCfnGuard: () =>
+      locateCfnGuard({
+        env: options.env,
+        log: options.log,
+        which,
+        ...(options.toolCache ? { toolCache: options.toolCache } : {}),
+        ...(options.cache ? { cache: options.cache } : {}),
+      }),
     checkPolicies: createPolicyChecker({ settings, log: options.log }),
     aws: realAwsClients(settings.aws.endpointUrl ? { endpointUrl: settings.aws.endpointUrl } : {}),
     poller: realPoller,

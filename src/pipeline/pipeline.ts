@@ -145,6 +145,7 @@ function buildReport(
     findings,
     notices: [...validation.notices, ...notices],
     rules,
+    ...(validation.suppressions.length ? { suppressions: validation.suppressions } : {}),
     summary: summarize(findings, validation.templates, settings.failOn),
     ...(deployment ? { plan: deployment.plan } : {}),
     ...(deployment?.deployments ? { deployments: deployment.deployments } : {}),

@@ -8,9 +8,10 @@ import type { LineMapping } from '../discover/linemap.js';
 import { loadTemplate, renderingRefusal } from '../discover/load.js';
 import { withNestedStacks } from '../discover/nested.js';
 import { createRenderer, RENDERER_HAS_NO_NETWORK } from '../discover/render.js';
+import { guardEnabled, runGuard, type GuardRun, type GuardTarget } from '../guard/index.js';
 import { lintTemplates, type LintTarget } from '../lint/cfnlint.js';
 import type { CdkTemplate } from '../model/cdk.js';
-import type { Finding, PolicyEntry, TemplateEntry } from '../model/findings.js';
+import type { Finding, PolicyEntry, SuppressionEntry, TemplateEntry } from '../model/findings.js';
 import type { Logger } from '../model/logger.js';
 import type { Redactor } from '../model/redact.js';
 import type { Settings } from '../model/settings.js';
@@ -34,6 +35,8 @@ export interface ValidateDeps {
   /** Reports the version of that executable; runs beside the lint itself. */
   cfnLintVersion: (executable: string) => Promise<string | undefined>;
   checkPolicies?: PolicyChecker;
+  /** Resolves the cfn-guard executable; only called when input guard-rules or guard-packs is set. */
+  locateCfnGuard?: () => Promise<string>;
 }
 
 /** What a run already knows when it validates: the environment, and the manifest's stacks. */
@@ -56,6 +59,8 @@ export interface Validation {
   targets: Target[];
   /** NoEcho and user-named secret parameters, whose values the redactor hides. */
   secretNames: Set<string>;
+  /** Guard rules suppressed in resource Metadata, for the report to list. */
+  suppressions: SuppressionEntry[];
 }
 
 /**
@@ -152,6 +157,11 @@ export async function validate(
       : Promise.resolve([]);
     lintRun.catch(() => {}); // awaited below; this only keeps an early failure from going unhandled
     const versionRun = executable ? deps.cfnLintVersion(executable) : Promise.resolve(undefined);
+    // cfn-guard is located now so a missing binary fails before the parsing work.
+    const guardExecutable =
+      lintTargets.length && deps.locateCfnGuard && guardEnabled(settings)
+        ? await deps.locateCfnGuard()
+        : undefined;
 
     // The work list: the manifest's stacks are joined to their templates here, once.
     const stacksByFile = new Map<string, StackSpec[]>();
@@ -192,17 +202,25 @@ export async function validate(
       environment,
       settings.secretParameters,
     );
-    const [lintFindings, cfnLintVersion, policyOutcome] = await Promise.all([
+    const [lintFindings, cfnLintVersion, policyOutcome, guardRun] = await Promise.all([
       lintRun,
       versionRun,
       deps.checkPolicies && settings.policies.validation !== 'off'
         ? deps.checkPolicies(targets.map((t) => policyTarget(t, environment, sourceOf.get(t.file))))
         : Promise.resolve<PolicyOutcome>({ policies: [], findings: [], notices: [] }),
+      guardExecutable
+        ? runGuard(
+            targets.map((t) => guardTarget(t, environment, sourceOf.get(t.file))),
+            settings,
+            { executable: guardExecutable, scratch, env: deps.env },
+          )
+        : Promise.resolve<GuardRun>({ findings: [], suppressions: [] }),
     ]);
     // A file our parser rejected already has its finding; cfn-lint's E0000 would repeat it.
     findings.push(
       ...lintFindings.filter((f) => !unparsed.has(f.file)),
       ...policyOutcome.findings,
+      ...guardRun.findings,
       ...statefulPolicyFindings(templates),
     );
     for (const finding of findings) {
@@ -233,6 +251,7 @@ export async function validate(
       ...(environment ? { environment } : {}),
       targets,
       secretNames,
+      suppressions: guardRun.suppressions,
     };
   } finally {
     await fs.rm(scratch, { recursive: true, force: true });
@@ -260,6 +279,18 @@ function policyTarget(
     resolutions: target.stacks.length
       ? target.stacks.map((stack) => ({ stack: stack.id, parameters: knownParameters(stack) }))
       : [{ parameters, ...where }],
+  };
+}
+
+/** Guard sees the template once per stack that deploys it; no stack: with the environment's values. */
+function guardTarget(
+  target: Target,
+  environment: Environment | undefined,
+  source: TemplateSource | undefined,
+): GuardTarget {
+  return {
+    template: target.template,
+    resolutions: policyTarget(target, environment, source).resolutions,
   };
 }
 

@@ -13,6 +13,7 @@ import {
 import { shorten } from '../model/text.js';
 import { codeSpan, escapeMarkdown, link } from './escape.js';
 import { fileUrl, type RunContext } from './workflow-run.js';
+import { renderSuppressions } from './suppressions.js';
 import { countsLine } from './text.js';
 
 /**
@@ -69,6 +70,7 @@ const SOURCE_LABEL: Record<FindingSource, string> = {
   'policy-check': 'policy check',
   'change-set': 'change set',
   stateful: 'stateful resources',
+  'cfn-guard': 'cfn-guard',
 };
 
 /** Render the report at the most detail that fits the limit. */
@@ -114,6 +116,7 @@ function render(report: Report, run: RunContext, options: MarkdownOptions, detai
     ...plan,
     ...deployments,
     ...findings.lines,
+    ...(detail.notices ? renderSuppressions(report.suppressions ?? [], run) : []),
     ...(detail.notices && report.notices.length ? renderNotices(report.notices) : []),
     renderFooter(report),
   ];

@@ -20,6 +20,7 @@ const SOURCE_NAME: Record<FindingSource, string> = {
   'policy-check': 'IAM policy check',
   'change-set': 'CloudFormation change set',
   stateful: 'stateful resource check',
+  'cfn-guard': 'cfn-guard',
 };
 
 interface SarifRule {
@@ -43,7 +44,8 @@ export function toSarif(report: Report): object {
     const described = report.rules?.[f.ruleId];
     const title = described?.title ?? `${SOURCE_NAME[f.source]} rule ${f.ruleId}`;
     const helpUrl = f.helpUrl ?? described?.helpUrl;
-    const security = described?.securitySeverity;
+    // A control pack ranks its own findings (cfn-guard); otherwise the rule's declared rank.
+    const security = f.securitySeverity ?? described?.securitySeverity;
     const tags = [...new Set(['cloudformation', f.source, ...(described?.tags ?? [])])];
     const rule: SarifRule = {
       id: f.ruleId,

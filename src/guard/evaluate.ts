@@ -1,0 +1,283 @@
+/**
+ * One cfn-guard process for the whole run: every resolved template (one per stack deploying it)
+ * is written to a data folder, every rule file is passed with -r, and each failure is mapped back
+ * to the template line of the resource or property its clause points at.
+ */
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { execa } from 'execa';
+import type { Finding, Severity } from '../model/findings.js';
+import { findingOf } from '../model/rules.js';
+import { shorten } from '../model/text.js';
+import {
+  child,
+  isMap,
+  isSeq,
+  toPlain,
+  type MapEntry,
+  type ParsedTemplate,
+  type Position,
+  type TemplateNode,
+} from '../model/template.js';
+import { SECURITY_SEVERITY, type Control } from './pack.js';
+import { resolveTemplate, type ResolveContext } from './resolve.js';
+import { GUARD_RULES } from './rules.js';
+
+export interface GuardResolution {
+  /** The manifest stack this resolution is for; absent: the environment's values. */
+  stack?: string;
+  parameters: Record<string, string>;
+}
+
+export interface GuardTarget {
+  template: ParsedTemplate;
+  resolutions: GuardResolution[];
+}
+
+/** A rule file from the repository: every rule it declares is reported under its own name. */
+export interface RepoRuleFile {
+  absolutePath: string;
+  /** Repository-relative, for findings on the rule file itself. */
+  file: string;
+}
+
+export interface GuardOptions {
+  executable: string;
+  controls: readonly Control[];
+  ruleFiles: readonly RepoRuleFile[];
+  /** A private folder the data files are written to. */
+  scratch: string;
+  context: Omit<ResolveContext, 'parameters' | 'stackName'>;
+  timeoutSeconds: number;
+  env: NodeJS.ProcessEnv;
+}
+
+interface DataFile {
+  target: GuardTarget;
+  resolution: GuardResolution;
+  resolved: TemplateNode;
+}
+
+/** cfn-guard's exit code when every rule ran and some failed. */
+const RULES_FAILED = 19;
+
+export async function evaluateGuard(
+  targets: readonly GuardTarget[],
+  options: GuardOptions,
+): Promise<Finding[]> {
+  if (!targets.length || (!options.controls.length && !options.ruleFiles.length)) return [];
+  const dataFolder = path.join(options.scratch, 'guard-data');
+  await fs.mkdir(dataFolder, { recursive: true });
+  const data = new Map<string, DataFile>();
+  for (const [index, target] of targets.entries()) {
+    for (const [n, resolution] of target.resolutions.entries()) {
+      const resolved = resolveTemplate(target.template.root, {
+        ...options.context,
+        parameters: resolution.parameters,
+      });
+      const file = path.join(dataFolder, `${index}-${n}.json`);
+      await fs.writeFile(file, JSON.stringify(toPlain(resolved)));
+      data.set(file, { target, resolution, resolved });
+    }
+  }
+  const rules = [
+    ...options.controls.map((c) => c.ruleFile),
+    ...options.ruleFiles.map((r) => r.absolutePath),
+  ];
+  const result = await execa(
+    options.executable,
+    [
+      'validate',
+      ...rules.flatMap((r) => ['-r', r]),
+      '-d',
+      dataFolder,
+      '-o',
+      'json',
+      '--structured',
+      '--show-summary',
+      'none',
+    ],
+    {
+      env: options.env,
+      extendEnv: false,
+      reject: false,
+      timeout: options.timeoutSeconds * 1000,
+      maxBuffer: 512 * 1024 * 1024,
+      stdin: 'ignore',
+    },
+  );
+  const firstFile = targets[0]!.template.file;
+  if (result.timedOut) {
+    return [
+      findingOf(GUARD_RULES.failed, {
+        file: firstFile,
+        line: 1,
+        column: 1,
+        message: `cfn-guard did not finish within ${options.timeoutSeconds} seconds and was stopped.`,
+      }),
+    ];
+  }
+  if (result.exitCode !== 0 && result.exitCode !== RULES_FAILED) {
+    return [failure(String(result.stderr || result.stdout), firstFile, options.ruleFiles)];
+  }
+  let reports: GuardReport[];
+  try {
+    reports = JSON.parse(String(result.stdout)) as GuardReport[];
+  } catch {
+    return [failure('its output was not the JSON it promises', firstFile, options.ruleFiles)];
+  }
+  const controlByRule = new Map<string, Control>();
+  for (const control of options.controls)
+    for (const name of control.ruleNames) controlByRule.set(name, control);
+  const findings: Finding[] = [];
+  for (const report of reports) {
+    const source = data.get(report.name);
+    if (!source) continue;
+    for (const item of report.not_compliant ?? []) {
+      if (!item.Rule) continue;
+      findings.push(...ruleFindings(item.Rule, source, controlByRule));
+    }
+  }
+  return mergeAcrossStacks(findings, targets);
+}
+
+interface GuardRule {
+  name: string;
+  checks?: unknown[];
+}
+interface GuardReport {
+  name: string;
+  not_compliant?: { Rule?: GuardRule }[];
+}
+
+function ruleFindings(
+  rule: GuardRule,
+  source: DataFile,
+  controlByRule: ReadonlyMap<string, Control>,
+): Finding[] {
+  const { paths, messages } = collect(rule);
+  const tag = messages.map((m) => /\[(CT\.[A-Z0-9]+\.PR\.\d+)\]/.exec(m)?.[1]).find(Boolean);
+  const control = controlByRule.get(rule.name);
+  const controlId = tag ?? control?.id;
+  const byResource = new Map<string, string[]>();
+  for (const p of paths) {
+    const logicalId = p.split('/')[2] ?? '';
+    byResource.set(logicalId, [...(byResource.get(logicalId) ?? []), p]);
+  }
+  if (!byResource.size) byResource.set('', []);
+  const message = controlId
+    ? `${control?.title ?? rule.name}.${control?.remediation ? ` Fix: ${control.remediation}` : ''}`
+    : messages.map((m) => m.trim()).find(Boolean) || `Guard rule ${rule.name} failed.`;
+  const severity: Severity = control?.severity ?? 'error';
+  return [...byResource].map(([logicalId, resourcePaths]) => {
+    const position = deepestPosition(source.resolved, logicalId, resourcePaths);
+    const finding = findingOf(GUARD_RULES.ruleFailed, {
+      severity,
+      file: source.target.template.file,
+      line: position.line,
+      column: position.column,
+      message: shorten(message.replace(/\s+/g, ' ')),
+      ...(control?.helpUrl ? { helpUrl: control.helpUrl } : {}),
+      ...(control ? { securitySeverity: SECURITY_SEVERITY[control.level] ?? '5.0' } : {}),
+      ...(logicalId ? { logicalId } : {}),
+      ...(source.resolution.stack ? { stack: source.resolution.stack } : {}),
+    });
+    return { ...finding, ruleId: controlId ?? rule.name };
+  });
+}
+
+/**
+ * The data paths a failure points at and its messages; `to` is the other side of a comparison.
+ */
+function collect(rule: GuardRule): { paths: string[]; messages: string[] } {
+  const paths = new Set<string>();
+  const messages: string[] = [];
+  const walk = (node: unknown, depth: number): void => {
+    if (depth > 200 || node === null || typeof node !== 'object') return;
+    if (Array.isArray(node)) {
+      for (const item of node) walk(item, depth + 1);
+      return;
+    }
+    const record = node as Record<string, unknown>;
+    // A {path, value} pair is a place in the data; its value is template content, never read.
+    if (typeof record.path === 'string' && 'value' in record) {
+      if (record.path.startsWith('/Resources/')) paths.add(record.path);
+      return;
+    }
+    for (const [key, value] of Object.entries(record)) {
+      if (key === 'to') continue;
+      if (key === 'custom_message' && typeof value === 'string' && value.trim())
+        messages.push(value);
+      else walk(value, depth + 1);
+    }
+  };
+  walk(rule.checks, 0);
+  return { paths: [...paths], messages };
+}
+
+/** The line of the deepest property the paths reach, else the resource's own line. */
+function deepestPosition(root: TemplateNode, logicalId: string, paths: string[]): Position {
+  const resource = isMap(child(root, 'Resources'))
+    ? (child(root, 'Resources') as { entries: MapEntry[] }).entries.find((e) => e.key === logicalId)
+    : undefined;
+  if (!resource) return { line: 1, column: 1 };
+  let best: { depth: number; at: Position } = { depth: 0, at: resource.keyStart };
+  for (const p of paths) {
+    // /Resources/<id>/Properties/<property>/...: a property's key line, not the Properties map.
+    const steps = p.split('/').slice(3).map(decodePointer);
+    let node: TemplateNode | undefined = resource.value;
+    for (const [depth, step] of steps.entries()) {
+      let next: { node: TemplateNode; at: Position } | undefined;
+      if (isMap(node)) {
+        const e: MapEntry | undefined = node.entries.find((x) => x.key === step);
+        next = e && { node: e.value, at: e.keyStart };
+      } else if (isSeq(node) && /^\d+$/.test(step)) {
+        const item = node.items[Number(step)];
+        next = item && { node: item, at: item.start };
+      }
+      if (!next) break;
+      node = next.node;
+      if (depth >= 1 && depth + 1 > best.depth) best = { depth: depth + 1, at: next.at };
+    }
+  }
+  return best.at;
+}
+
+function decodePointer(step: string): string {
+  return step.replace(/~1/g, '/').replace(/~0/g, '~');
+}
+
+function failure(detail: string, file: string, ruleFiles: readonly RepoRuleFile[]): Finding {
+  const text = detail.trim().split('\n').slice(0, 5).join(' ');
+  // cfn-guard names a rule file that does not parse by its base name.
+  const named = /rule file = ([^,]+),/.exec(text)?.[1];
+  const ruleFile = named && ruleFiles.find((r) => path.basename(r.absolutePath) === named);
+  return findingOf(GUARD_RULES.failed, {
+    file: ruleFile ? ruleFile.file : file,
+    line: 1,
+    column: 1,
+    message: shorten(`cfn-guard could not evaluate the rules: ${text}`),
+  });
+}
+
+/**
+ * The same failure in every stack deploying a template is one finding without a stack; one that
+ * only some stacks have names them.
+ */
+function mergeAcrossStacks(findings: Finding[], targets: readonly GuardTarget[]): Finding[] {
+  const stacksOf = new Map(
+    targets.map((t) => [t.template.file, t.resolutions.map((r) => r.stack).filter(Boolean)]),
+  );
+  const groups = new Map<string, Finding[]>();
+  for (const f of findings) {
+    const key = [f.file, f.ruleId, f.logicalId, f.line, f.column].join('\0');
+    groups.set(key, [...(groups.get(key) ?? []), f]);
+  }
+  return [...groups.values()].map((group) => {
+    const first = { ...group[0]! };
+    const stacks = [...new Set(group.map((f) => f.stack).filter(Boolean))];
+    if (stacks.length === (stacksOf.get(first.file)?.length ?? 0)) delete first.stack;
+    else if (stacks.length) first.stack = stacks.join(', ');
+    return first;
+  });
+}

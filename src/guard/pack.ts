@@ -1,0 +1,143 @@
+/**
+ * Rule packs: the AWS Control Tower proactive controls as @cdklabs/cdk-validator-cfnguard ships
+ * them (one .guard file per control, its metadata JSON beside). The bundle does not carry the
+ * rules inside its code: `npm run bundle` copies the pack folder beside it and it is read here.
+ */
+import fs from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { UserError } from '../model/errors.js';
+import type { Severity } from '../model/findings.js';
+
+export const PACK_PACKAGE = '@cdklabs/cdk-validator-cfnguard';
+/** Beside the bundle: dist/lib/guard-packs/<pack>/{cfn-guard,metadata}/<service>/... */
+export const PACKS_FOLDER = 'guard-packs';
+export const PACKS = ['control-tower'] as const;
+export type PackName = (typeof PACKS)[number];
+
+export interface Control {
+  /** e.g. CT.S3.PR.1 */
+  id: string;
+  /** Lower-case service folder, e.g. s3. */
+  service: string;
+  severity: Severity;
+  /** The control's own severity word (CRITICAL, HIGH, MEDIUM, LOW), for SARIF's ranking. */
+  level: string;
+  title: string;
+  remediation: string;
+  helpUrl?: string;
+  /** Absolute path of its rule file. */
+  ruleFile: string;
+  /** The Guard rule names the file declares, which cfn-guard reports failures under. */
+  ruleNames: string[];
+}
+
+interface ControlMetadata {
+  Id: string;
+  Severity?: string;
+  DisplayName?: string;
+  Description?: string;
+  RemediationMessage?: string;
+  DocumentationReferences?: { Url?: string }[];
+}
+
+const SEVERITY: Record<string, Severity> = {
+  CRITICAL: 'error',
+  HIGH: 'error',
+  MEDIUM: 'warning',
+  LOW: 'info',
+};
+
+/** The CVSS-like score code scanning ranks an alert by. */
+export const SECURITY_SEVERITY: Record<string, string> = {
+  CRITICAL: '9.0',
+  HIGH: '7.5',
+  MEDIUM: '5.0',
+  LOW: '2.0',
+};
+
+/** Where a pack's folder is: beside the running bundle, else in the installed package. */
+export async function packFolder(pack: PackName): Promise<string> {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const beside = path.join(here, PACKS_FOLDER, pack);
+  if (await isFolder(beside)) return beside;
+  try {
+    const manifest = createRequire(import.meta.url).resolve(`${PACK_PACKAGE}/package.json`);
+    const installed = path.join(path.dirname(manifest), 'rules', pack);
+    if (await isFolder(installed)) return installed;
+  } catch {
+    // not installed: the error below says what to do
+  }
+  throw new UserError(
+    `The "${pack}" guard pack is missing: neither ${PACKS_FOLDER}/${pack} beside the bundle nor the ${PACK_PACKAGE} package was found.`,
+    'Rebuild the bundle with `npm run bundle`, or remove the pack from input "guard-packs".',
+  );
+}
+
+/** Every control of a pack, in id order. */
+export async function loadControls(folder: string): Promise<Control[]> {
+  const controls: Control[] = [];
+  const metadataRoot = path.join(folder, 'metadata');
+  for (const service of (await fs.readdir(metadataRoot)).sort()) {
+    for (const name of (await fs.readdir(path.join(metadataRoot, service))).sort()) {
+      if (!name.endsWith('.metadata.json')) continue;
+      const meta = JSON.parse(
+        await fs.readFile(path.join(metadataRoot, service, name), 'utf8'),
+      ) as ControlMetadata;
+      const ruleFile = path.join(
+        folder,
+        'cfn-guard',
+        service,
+        name.replace('.metadata.json', '.guard'),
+      );
+      const rules = await fs.readFile(ruleFile, 'utf8');
+      const level = (meta.Severity ?? 'MEDIUM').toUpperCase();
+      const helpUrl = meta.DocumentationReferences?.find((d) => d.Url)?.Url;
+      controls.push({
+        id: meta.Id,
+        service,
+        severity: SEVERITY[level] ?? 'warning',
+        level,
+        title: meta.DisplayName ?? meta.Description ?? meta.Id,
+        remediation: meta.RemediationMessage ?? '',
+        ...(helpUrl ? { helpUrl } : {}),
+        ruleFile,
+        ruleNames: [...new Set([...rules.matchAll(/^rule\s+(\w+)/gm)].map((m) => m[1]!))],
+      });
+    }
+  }
+  return controls.sort((a, b) => a.id.localeCompare(b.id, 'en', { numeric: true }));
+}
+
+/**
+ * Inputs guard-controls / guard-skip-controls: control ids (CT.S3.PR.1) or services (s3, CT.S3).
+ * An empty selection keeps every control; a name that matches nothing is an error, not a no-op.
+ */
+export function selectControls(
+  controls: readonly Control[],
+  include: readonly string[],
+  exclude: readonly string[],
+): Control[] {
+  const matcher = (input: string) => (name: string) => {
+    const wanted = name.toUpperCase().replace(/^CT\./, '');
+    const matches = (c: Control) =>
+      c.id.toUpperCase() === `CT.${wanted}` || c.service.toUpperCase() === wanted;
+    if (!controls.some(matches)) {
+      throw new UserError(
+        `Input "${input}" names "${name}", which is no control id or service of the pack.`,
+        'Use control ids such as CT.S3.PR.1, or services such as s3.',
+      );
+    }
+    return matches;
+  };
+  const included = include.map(matcher('guard-controls'));
+  const excluded = exclude.map(matcher('guard-skip-controls'));
+  return controls.filter(
+    (c) => (!included.length || included.some((m) => m(c))) && !excluded.some((m) => m(c)),
+  );
+}
+
+async function isFolder(folder: string): Promise<boolean> {
+  return (await fs.stat(folder).catch(() => undefined))?.isDirectory() ?? false;
+}

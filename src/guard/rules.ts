@@ -1,0 +1,45 @@
+import { defineRules } from '../model/rules.js';
+
+/**
+ * cfn-guard's own findings carry the control id (pack) or rule name (repository) as their rule
+ * id; `ruleFailed` is the declaration they are built from.
+ */
+export const GUARD_RULES = defineRules({
+  ruleFailed: {
+    id: 'G1000',
+    source: 'cfn-guard',
+    severity: 'error',
+    title: 'A cfn-guard rule or Control Tower control fails on the resolved template',
+    description:
+      'The template, resolved as it would deploy (parameters, Conditions, Fn::If), does not satisfy a Guard rule. The finding names the control or rule and how to fix it; suppress a reviewed exception in the resource Metadata with a reason.',
+    tags: ['cfn-guard', 'security', 'compliance'],
+    securitySeverity: '5.0',
+  },
+  failed: {
+    id: 'G1001',
+    source: 'cfn-guard',
+    severity: 'error',
+    title: 'cfn-guard could not evaluate the rules',
+    description:
+      'cfn-guard stopped with an error (a rule file that does not parse, a timeout). No Guard rule was checked; fix the rule file the message names.',
+    tags: ['cfn-guard'],
+  },
+  ruleTestFailed: {
+    id: 'G1002',
+    source: 'cfn-guard',
+    severity: 'error',
+    title: 'A Guard rule unit test fails',
+    description:
+      'A test beside a rule file (cfn-guard test) expected another result than the rule gives. Fix the rule or the test.',
+    tags: ['cfn-guard'],
+  },
+  suppressionWithoutReason: {
+    id: 'G1003',
+    source: 'cfn-guard',
+    severity: 'warning',
+    title: 'A Guard suppression gives no reason',
+    description:
+      'A resource suppresses a Guard rule or control without saying why. Write it as {Rule: ID, Reason: why} so reviewers can judge it.',
+    tags: ['cfn-guard', 'suppression'],
+  },
+});
