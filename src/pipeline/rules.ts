@@ -2,6 +2,7 @@ import { DEPLOY_RULES } from '../deploy/rules.js';
 import { DISCOVERY_RULES } from '../discover/rules.js';
 import type { RuleDefinition } from '../model/rules.js';
 import { TEMPLATE_RULES } from '../model/template-rules.js';
+import { POLICY_RULES } from '../policies/rules.js';
 import { STATEFUL_RULES } from '../stateful/rules.js';
 
 /**
@@ -14,6 +15,7 @@ export const RULES: readonly RuleDefinition[] = [
   ...Object.values(DISCOVERY_RULES),
   ...Object.values(STATEFUL_RULES),
   ...Object.values(DEPLOY_RULES),
+  ...Object.values(POLICY_RULES),
 ];
 
 const BY_ID = new Map(RULES.map((rule) => [rule.id, rule]));

@@ -23,6 +23,7 @@ import {
   type SerializedPolicy,
 } from './locations.js';
 import { checkPolicyOffline } from './offline.js';
+import { POLICY_RULES } from './rules.js';
 import { TemplateResolver, type PolicyPath, type ResolvedDocument } from './resolve.js';
 
 /**
@@ -149,9 +150,9 @@ export function createPolicyChecker(options: PolicyCheckerOptions): PolicyChecke
         }
         located.push({
           prepared: failure.job,
-          source: 'access-analyzer',
-          ruleId: 'ACCESS_ANALYZER_FAILED',
-          severity: 'error',
+          source: POLICY_RULES.accessAnalyzerFailed.source,
+          ruleId: POLICY_RULES.accessAnalyzerFailed.id,
+          severity: POLICY_RULES.accessAnalyzerFailed.severity,
           message: `IAM Access Analyzer could not validate this policy (${policy.logicalId}, ${policy.policyName}): ${failureMessage(failure.error)}.`,
           path: [],
         });
@@ -277,9 +278,9 @@ function preparePolicy(
       };
       located.push({
         prepared: item,
-        source: 'policy-check',
-        ruleId: 'MALFORMED_POLICY',
-        severity: 'error',
+        source: POLICY_RULES.malformedPolicy.source,
+        ruleId: POLICY_RULES.malformedPolicy.id,
+        severity: POLICY_RULES.malformedPolicy.severity,
         message: `${policy.policyName} of ${policy.logicalId} is a string that is not JSON; a policy document must be JSON.`,
         path: [],
       });
@@ -361,13 +362,12 @@ function fromAnalyzer(
         : ['Statement'];
     located.push({
       prepared,
-      source: 'access-analyzer',
-      ruleId: 'CHECK_NO_PUBLIC_ACCESS',
+      source: POLICY_RULES.checkNoPublicAccess.source,
+      ruleId: POLICY_RULES.checkNoPublicAccess.id,
       severity: analyzerSeverity('SECURITY_WARNING', blocking),
       message: `CheckNoPublicAccess ${publicAccess.result}: ${publicAccess.message ?? 'the policy grants public access'}${reason?.description ? ` ${reason.description}` : ''} (${policy.logicalId}, ${policy.policyName})`,
       path,
-      helpUrl:
-        'https://docs.aws.amazon.com/access-analyzer/latest/APIReference/API_CheckNoPublicAccess.html',
+      helpUrl: POLICY_RULES.checkNoPublicAccess.helpUrl,
     });
   }
   return dropped;
