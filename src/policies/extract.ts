@@ -382,19 +382,28 @@ function lambdaPermission(ctx: BuildContext): ExtractedPolicy[] {
       }),
     ],
   ]);
-  const functionArn = (resource: unknown, scope: AwsScope) =>
-    typeof resource === 'string' && !resource.startsWith('arn:')
-      ? `arn:${scope.partition}:lambda:${scope.region}:${scope.accountId}:function:${resource.replace(/^.*:function:/, '')}`
-      : resource;
   return [
     policy(
       ctx,
       { policyType: 'RESOURCE_POLICY', publicAccess: 'AWS::Lambda::Function' },
       document(p.start, statement),
       'permission',
-      finishStatement(functionArn),
+      finishStatement((resource, scope) =>
+        typeof resource === 'string' ? lambdaFunctionArn(resource, scope) : resource,
+      ),
     ),
   ];
+}
+
+/**
+ * A Lambda permission's FunctionName in any documented form (name, name:alias or version,
+ * function:name, account:function:name, full ARN) as the function's ARN.
+ */
+export function lambdaFunctionArn(functionName: string, scope: AwsScope): string {
+  if (functionName.startsWith('arn:')) return functionName;
+  const partial = /^(?:(\d{12}):)?function:(.+)$/.exec(functionName);
+  const account = partial?.[1] ?? scope.accountId;
+  return `arn:${scope.partition}:lambda:${scope.region}:${account}:function:${partial?.[2] ?? functionName}`;
 }
 
 function layerPermission(ctx: BuildContext): ExtractedPolicy[] {

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { extractPolicies, POLICY_RESOURCE_TYPES } from '../../src/policies/extract.js';
+import {
+  extractPolicies,
+  lambdaFunctionArn,
+  POLICY_RESOURCE_TYPES,
+} from '../../src/policies/extract.js';
 import { TemplateResolver } from '../../src/policies/resolve.js';
 import { fixture, withResources } from './helpers.js';
 
@@ -204,5 +208,20 @@ describe('extractPolicies', () => {
   E: { Type: [list], Properties: {} }
 `);
     expect(extractPolicies(parsed, new TemplateResolver(parsed.root, scope))).toEqual([]);
+  });
+
+  it('turns every documented form of a Lambda FunctionName into its ARN', () => {
+    const scope = { partition: 'aws', region: 'eu-west-1', accountId: '111122223333' };
+    const arn = 'arn:aws:lambda:eu-west-1:111122223333:function:f';
+    expect(lambdaFunctionArn('f', scope)).toBe(arn);
+    expect(lambdaFunctionArn('function:f', scope)).toBe(arn);
+    expect(lambdaFunctionArn('444455556666:function:f', scope)).toBe(
+      'arn:aws:lambda:eu-west-1:444455556666:function:f',
+    );
+    expect(lambdaFunctionArn('f:live', scope)).toBe(`${arn}:live`);
+    expect(lambdaFunctionArn('444455556666:function:f:3', scope)).toBe(
+      'arn:aws:lambda:eu-west-1:444455556666:function:f:3',
+    );
+    expect(lambdaFunctionArn(`${arn}:live`, scope)).toBe(`${arn}:live`);
   });
 });
