@@ -28,12 +28,12 @@ export const actionNames: StatementCheck = {
     R.allowAllActions,
     R.allowServiceWildcard,
   ],
-  check({ actions, allow, usesNotAction }, report) {
+  check({ actions, grants, accountRootOnly }, report) {
     for (const action of actions) {
       const { value, path } = action;
       switch (action.kind) {
         case 'all':
-          if (allow && !usesNotAction)
+          if (grants)
             report(
               R.allowAllActions,
               path,
@@ -55,7 +55,8 @@ export const actionNames: StatementCheck = {
           );
           break;
         case 'service-all':
-          if (allow && !usesNotAction)
+          // The default key policy gives the account root kms:*, which hands the key to IAM.
+          if (grants && !(accountRootOnly && action.prefix.toLowerCase() === 'kms'))
             report(
               R.allowServiceWildcard,
               path,
@@ -85,7 +86,8 @@ export const actionNames: StatementCheck = {
 /** Allow with NotAction or NotResource: everything else, including what comes later. */
 export const allowWithNot: StatementCheck = {
   rules: [R.allowWithNotAction, R.allowWithNotResource],
-  check({ allow, usesNotAction, statement, path }, report) {
+  check({ allow, usesNotAction, statement, path, limitsOnly }, report) {
+    if (limitsOnly) return;
     if (allow && usesNotAction)
       report(
         R.allowWithNotAction,
@@ -128,10 +130,11 @@ export const allResources: StatementCheck = {
         star.path,
         'iam:PassRole on "Resource": "*" lets this principal hand any role to any service; name the roles it may pass.',
       );
-    // A broad wildcard is reported as such; its writes would only repeat that.
-    if (hasCondition || actions.some((a) => a.kind === 'all' || a.kind === 'service-all')) return;
+    // A broad wildcard is reported as such; its own writes would only repeat that, but the
+    // statement's other actions are still checked.
+    if (hasCondition || actions.some((a) => a.kind === 'all')) return;
     const writes = actions
-      .flatMap((a) => ('matches' in a ? a.matches : []))
+      .flatMap((a) => (a.kind === 'service-all' || !('matches' in a) ? [] : a.matches))
       .filter((a) => a.resourceLevel && isWrite(a) && !(passRole && a.name === 'PassRole'));
     if (!writes.length) return;
     const names = [...new Set(writes.map((a) => a.name))];
@@ -172,9 +175,10 @@ const RESTRICTING_KEYS = new Set(
 /** A resource policy that lets Principal "*" in without a condition on who. */
 export const publicPrincipal: StatementCheck = {
   rules: [R.publicPrincipal],
-  check({ allow, policyType, statement, path, conditionKeys }, report) {
-    if (!allow || (policyType !== 'RESOURCE_POLICY' && policyType !== 'RESOURCE_CONTROL_POLICY'))
-      return;
+  check({ allow, limitsOnly, policyType, statement, path, conditionKeys }, report) {
+    // An endpoint policy with Principal "*" opens nothing: it only limits what passes through.
+    if (!allow || limitsOnly) return;
+    if (policyType !== 'RESOURCE_POLICY' && policyType !== 'RESOURCE_CONTROL_POLICY') return;
     const principal = statement.Principal;
     const isPublic =
       principal === '*' || (isObject(principal) && [principal.AWS].flat().includes('*'));

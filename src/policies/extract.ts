@@ -28,6 +28,8 @@ export interface ExtractedPolicy {
   validatePolicyResourceType?: string;
   /** The resource type CheckNoPublicAccess takes, for resource policies it supports. */
   publicAccessResourceType?: string;
+  /** The policy only limits what passes (a VPC endpoint policy): it grants nothing. */
+  limitsOnly?: boolean;
   /** The document as written, or one built from the resource's properties (Lambda permissions). */
   node: TemplateNode;
   start: Position;
@@ -43,6 +45,7 @@ interface DocumentSpec {
   policyType: PolicyType;
   validateAs?: string;
   publicAccess?: string;
+  limitsOnly?: boolean;
   /** Property (relative to the list item, or to Properties) that names the policy. */
   nameFrom?: string;
 }
@@ -100,7 +103,7 @@ export const DOCUMENT_SPECS: Record<string, DocumentSpec[]> = {
   'AWS::CloudTrail::ResourcePolicy': [resource(['ResourcePolicy'])],
   'AWS::Backup::BackupVault': [resource(['AccessPolicy'], 'AWS::Backup::BackupVault')],
   'AWS::ECR::Repository': [resource(['RepositoryPolicyText'])],
-  'AWS::EC2::VPCEndpoint': [resource(['PolicyDocument'])],
+  'AWS::EC2::VPCEndpoint': [{ ...resource(['PolicyDocument']), limitsOnly: true }],
   'AWS::OpenSearchService::Domain': [
     resource(['AccessPolicies'], 'AWS::OpenSearchService::Domain'),
   ],
@@ -274,7 +277,7 @@ function nameOf(
 
 function policy(
   ctx: BuildContext,
-  spec: Pick<DocumentSpec, 'policyType' | 'validateAs' | 'publicAccess'>,
+  spec: Pick<DocumentSpec, 'policyType' | 'validateAs' | 'publicAccess' | 'limitsOnly'>,
   node: TemplateNode,
   policyName: string,
   finish?: ExtractedPolicy['finish'],
@@ -288,6 +291,7 @@ function policy(
     policyType: spec.policyType,
     ...(spec.validateAs ? { validatePolicyResourceType: spec.validateAs } : {}),
     ...(spec.publicAccess ? { publicAccessResourceType: spec.publicAccess } : {}),
+    ...(spec.limitsOnly ? { limitsOnly: true } : {}),
     node,
     start: node.start,
     suppressed: ctx.suppressed,

@@ -177,6 +177,7 @@ export function createPolicyChecker(options: PolicyCheckerOptions): PolicyChecke
               p.document,
               p.policy.policyType,
               catalogue,
+              { limitsOnly: p.policy.limitsOnly === true },
             )) {
               located.push({ prepared: p, source: 'policy-check', ...issue });
             }

@@ -26,6 +26,7 @@ export async function checkPolicyOffline(
   document: unknown,
   policyType: PolicyType,
   catalogue: IamCatalogue,
+  { limitsOnly = false }: { limitsOnly?: boolean } = {},
 ): Promise<PolicyIssue[]> {
   const issues: PolicyIssue[] = [];
   const report: Reporter = (rule, path, message, atKey = false) =>
@@ -53,7 +54,7 @@ export async function checkPolicyOffline(
         report(R.malformedPolicy, path, 'A statement is not a JSON object.');
       continue;
     }
-    const facts = await statementFacts(statement, path, policyType, catalogue);
+    const facts = await statementFacts(statement, path, policyType, catalogue, limitsOnly);
     for (const check of STATEMENT_CHECKS) await check.check(facts, report, catalogue);
   }
   return issues;

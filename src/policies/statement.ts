@@ -34,6 +34,14 @@ export interface StatementFacts {
   path: PolicyPath;
   policyType: PolicyType;
   allow: boolean;
+  /**
+   * An Allow that grants access. Not in a policy that only limits (a VPC endpoint policy, whose
+   * default is `*` for all), and not with NotAction, which is reported as such.
+   */
+  grants: boolean;
+  limitsOnly: boolean;
+  /** The statement lets only the account itself in (`arn:...:root`): it delegates to IAM. */
+  accountRootOnly: boolean;
   usesNotAction: boolean;
   actions: ActionEntry[];
   /** Every catalogue action the Action element names (NotAction names what is excluded). */
@@ -69,17 +77,22 @@ export async function statementFacts(
   path: PolicyPath,
   policyType: PolicyType,
   catalogue: IamCatalogue,
+  limitsOnly = false,
 ): Promise<StatementFacts> {
   const usesNotAction = statement.NotAction !== undefined;
   const actions: ActionEntry[] = [];
   for (const item of listed(statement, usesNotAction ? 'NotAction' : 'Action', path))
     actions.push(await lookUpAction(item, catalogue));
   const condition = isObject(statement.Condition) ? statement.Condition : undefined;
+  const allow = statement.Effect === 'Allow';
   return {
     statement,
     path,
     policyType,
-    allow: statement.Effect === 'Allow',
+    allow,
+    grants: allow && !usesNotAction && !limitsOnly,
+    limitsOnly,
+    accountRootOnly: isAccountRootOnly(statement.Principal),
     usesNotAction,
     actions,
     matched: actions.flatMap((a) => ('matches' in a ? a.matches : [])),
@@ -98,6 +111,16 @@ export async function statementFacts(
       : [],
     hasCondition: condition !== undefined,
   };
+}
+
+/** `{AWS: "arn:aws:iam::111122223333:root"}` or the bare account id, and no one else. */
+function isAccountRootOnly(principal: unknown): boolean {
+  if (!isObject(principal) || Object.keys(principal).length !== 1) return false;
+  const values = [principal.AWS].flat();
+  return (
+    values.length > 0 &&
+    values.every((v) => typeof v === 'string' && /^(arn:[\w-]+:iam::\d{12}:root|\d{12})$/.test(v))
+  );
 }
 
 async function lookUpAction(item: Listed, catalogue: IamCatalogue): Promise<ActionEntry> {

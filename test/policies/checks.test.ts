@@ -22,8 +22,9 @@ async function run(
   check: StatementCheck,
   statement: Record<string, unknown>,
   type: PolicyType = 'IDENTITY_POLICY',
+  limitsOnly = false,
 ): Promise<string[]> {
-  const facts = await statementFacts(statement, ['Statement', 0], type, catalogue);
+  const facts = await statementFacts(statement, ['Statement', 0], type, catalogue, limitsOnly);
   const ids: string[] = [];
   await check.check(facts, (rule) => ids.push(rule.id), catalogue);
   for (const id of ids) expect(check.rules.map((r) => r.id)).toContain(id);
@@ -98,6 +99,45 @@ describe('statement checks', () => {
     ]);
     expect(await run(conditionKeys, statement('s3:ExistingObjectTag/class'))).toEqual([]);
     expect(await run(conditionKeys, statement('{{unresolved:Ref Key}}'))).toEqual([]);
+  });
+
+  it('a policy that only limits (a VPC endpoint policy) is not read as granting', async () => {
+    const endpointDefault = allow({ Principal: '*', Action: '*', Resource: '*' });
+    for (const check of STATEMENT_CHECKS)
+      expect(await run(check, endpointDefault, 'RESOURCE_POLICY', true)).toEqual([]);
+    expect(await run(publicPrincipal, endpointDefault, 'RESOURCE_POLICY')).toEqual([
+      'PUBLIC_PRINCIPAL',
+    ]);
+    expect(
+      await run(actionNames, allow({ Principal: '*', Action: 's3:Gett' }), 'RESOURCE_POLICY', true),
+    ).toEqual(['UNKNOWN_ACTION']);
+  });
+
+  it('the default key policy statement (kms:* for the account root) is not a service wildcard', async () => {
+    const root = (principal: unknown) =>
+      allow({ Principal: { AWS: principal }, Action: 'kms:*', Resource: '*' });
+    expect(
+      await run(actionNames, root('arn:aws:iam::111122223333:root'), 'RESOURCE_POLICY'),
+    ).toEqual([]);
+    expect(await run(actionNames, root('111122223333'), 'RESOURCE_POLICY')).toEqual([]);
+    expect(
+      await run(actionNames, root('arn:aws:iam::111122223333:role/admin'), 'RESOURCE_POLICY'),
+    ).toEqual(['ALLOW_SERVICE_WILDCARD']);
+  });
+
+  it('a service:* does not hide the writes of the statement’s other actions on "*"', async () => {
+    const facts = await statementFacts(
+      allow({ Action: ['s3:*', 'sqs:SendMessage'], Resource: '*' }),
+      ['Statement', 0],
+      'IDENTITY_POLICY',
+      catalogue,
+    );
+    const messages: string[] = [];
+    await allResources.check(facts, (_rule, _path, message) => messages.push(message), catalogue);
+    expect(messages).toEqual([
+      'SendMessage on "Resource": "*" can change every resource of its kind; name the resources.',
+    ]);
+    expect(await run(allResources, allow({ Action: 's3:*', Resource: '*' }))).toEqual([]);
   });
 
   it('every offline rule has a check or is a document check, and is in the registry', () => {

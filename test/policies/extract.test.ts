@@ -210,8 +210,25 @@ describe('extractPolicies', () => {
     expect(extractPolicies(parsed, new TemplateResolver(parsed.root, scope))).toEqual([]);
   });
 
+  it('marks VPC endpoint policies as limiting, not granting', () => {
+    const parsed = withResources(`  Endpoint:
+    Type: AWS::EC2::VPCEndpoint
+    Properties:
+      VpcId: vpc-1
+      ServiceName: com.amazonaws.eu-west-1.s3
+      PolicyDocument: { Statement: [{ Effect: Allow, Principal: '*', Action: '*', Resource: '*' }] }
+  Bucket:
+    Type: AWS::S3::BucketPolicy
+    Properties: { Bucket: b, PolicyDocument: { Statement: [] } }
+`);
+    const found = extractPolicies(parsed, new TemplateResolver(parsed.root, scope));
+    expect(found.map((p) => [p.logicalId, p.limitsOnly === true])).toEqual([
+      ['Endpoint', true],
+      ['Bucket', false],
+    ]);
+  });
+
   it('turns every documented form of a Lambda FunctionName into its ARN', () => {
-    const scope = { partition: 'aws', region: 'eu-west-1', accountId: '111122223333' };
     const arn = 'arn:aws:lambda:eu-west-1:111122223333:function:f';
     expect(lambdaFunctionArn('f', scope)).toBe(arn);
     expect(lambdaFunctionArn('function:f', scope)).toBe(arn);
