@@ -30,6 +30,8 @@ export interface ExtractedPolicy {
   publicAccessResourceType?: string;
   /** The policy only limits what passes (a VPC endpoint policy): it grants nothing. */
   limitsOnly?: boolean;
+  /** The resource's Condition, when it is false with these values (it deploys elsewhere). */
+  inactiveCondition?: string;
   /** The document as written, or one built from the resource's properties (Lambda permissions). */
   node: TemplateNode;
   start: Position;
@@ -153,8 +155,9 @@ export const METADATA_KEY = 'iac-action';
 export const METADATA_IGNORE = 'ignore-policy-findings';
 
 /**
- * Find every policy in a parsed template. Resources whose `Condition` is false are skipped, and
- * list items or documents switched off with `Fn::If` / `AWS::NoValue` are left out.
+ * Find every policy in a parsed template. Resources whose `Condition` is false are still read
+ * (they deploy in other environments) and carry that condition; list items or documents switched
+ * off with `Fn::If` / `AWS::NoValue` are left out.
  */
 export function extractPolicies(
   template: ParsedTemplate,
@@ -170,12 +173,19 @@ export function extractPolicies(
     const properties = child(resourceNode, 'Properties');
     if (!isMap(properties) || (!DOCUMENT_SPECS[type] && !BUILT[type])) continue;
     const condition = child(resourceNode, 'Condition');
-    if (isScalar(condition) && resolver.condition(String(condition.value)) === false) continue;
+    const inactive =
+      isScalar(condition) && resolver.condition(String(condition.value)) === false
+        ? String(condition.value)
+        : undefined;
     const suppressed = suppressedCodes(child(resourceNode, 'Metadata'));
     const ctx: BuildContext = { template, logicalId, type, properties, suppressed, resolver };
     const build = BUILT[type];
-    if (build) found.push(...build(ctx));
-    for (const spec of DOCUMENT_SPECS[type] ?? []) found.push(...fromSpec(ctx, spec));
+    const policies = [
+      ...(build ? build(ctx) : []),
+      ...(DOCUMENT_SPECS[type] ?? []).flatMap((spec) => fromSpec(ctx, spec)),
+    ];
+    for (const policy of policies)
+      found.push(inactive ? { ...policy, inactiveCondition: inactive } : policy);
   }
   return found;
 }

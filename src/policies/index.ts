@@ -392,7 +392,7 @@ function toFinding(item: Located): Finding {
       item.source === 'policy-check'
         ? `${item.message} (${policy.logicalId}, ${policy.policyName})`
         : item.message
-    }${stack ? ` [stack ${stack}]` : ''}`,
+    }${policy.inactiveCondition ? ` [only where condition ${policy.inactiveCondition} holds: false with these values]` : ''}${stack ? ` [stack ${stack}]` : ''}`,
     ...(item.helpUrl ? { helpUrl: item.helpUrl } : {}),
     logicalId: policy.logicalId,
     ...(stack ? { stack } : {}),

@@ -24,7 +24,8 @@ describe('extractPolicies', () => {
       .map((p) => ({ id: `${p.logicalId}/${p.policyName}`, line: p.start.line }))
       .sort((a, b) => a.id.localeCompare(b.id));
     expect(found).toEqual(expected);
-    expect(expected.length).toBe(34);
+    // Including ProdManaged, whose Condition is false with the defaults.
+    expect(expected.length).toBe(35);
   });
 
   it('covers every resource type of the fixture, and the fixture covers every type we read', () => {
@@ -65,17 +66,21 @@ describe('extractPolicies', () => {
     );
   });
 
-  it('skips resources whose Condition is false and list items switched off with Fn::If', () => {
+  it('labels resources whose Condition is false, and skips list items switched off with Fn::If', () => {
     const parsed = fixture('all-types.yaml');
-    const ids = extractPolicies(parsed, new TemplateResolver(parsed.root, scope)).map(
-      (p) => `${p.logicalId}/${p.policyName}`,
-    );
-    expect(ids).not.toContain('ProdManaged/PolicyDocument');
+    const found = extractPolicies(parsed, new TemplateResolver(parsed.root, scope));
+    const ids = found.map((p) => `${p.logicalId}/${p.policyName}`);
     expect(ids).not.toContain('Role/prod-only');
+    expect(found.find((p) => p.logicalId === 'ProdManaged')?.inactiveCondition).toBe('IsProd');
+    expect(found.filter((p) => p.inactiveCondition).map((p) => p.logicalId)).toEqual([
+      'ProdManaged',
+    ]);
     const prod = new TemplateResolver(parsed.root, { ...scope, parameters: { Stage: 'prod' } });
-    const prodIds = extractPolicies(parsed, prod).map((p) => `${p.logicalId}/${p.policyName}`);
+    const prodPolicies = extractPolicies(parsed, prod);
+    const prodIds = prodPolicies.map((p) => `${p.logicalId}/${p.policyName}`);
     expect(prodIds).toContain('ProdManaged/PolicyDocument');
     expect(prodIds).toContain('Role/prod-only');
+    expect(prodPolicies.some((p) => p.inactiveCondition)).toBe(false);
   });
 
   it('builds the statement of a Lambda permission from its properties', () => {
