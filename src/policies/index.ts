@@ -411,3 +411,30 @@ function isIgnored(item: Located, ignore: readonly string[]): boolean {
     return rule === logicalId || rule.toUpperCase() === code;
   });
 }
+
+/** Our action checks that cfn-lint's W3037 ("'name' is not one of [...]") repeats. */
+const ACTION_NAME_RULES = new Set<string>([
+  POLICY_RULES.unknownAction.id,
+  POLICY_RULES.unknownService.id,
+  POLICY_RULES.invalidAction.id,
+]);
+
+/**
+ * cfn-lint's W3037 on an action our checks already reported at that line: one finding per
+ * problem, and ours names the closest action.
+ */
+export function withoutRepeatedLintFindings(
+  lintFindings: readonly Finding[],
+  policyFindings: readonly Finding[],
+): Finding[] {
+  const reported = policyFindings.filter((f) => ACTION_NAME_RULES.has(f.ruleId));
+  return lintFindings.filter((lint) => {
+    const name = lint.ruleId === 'W3037' ? /^'([^']+)'/.exec(lint.message)?.[1] : undefined;
+    if (!name) return true;
+    const quoted = `"${name.toLowerCase()}"`;
+    return !reported.some(
+      (f) =>
+        f.file === lint.file && f.line === lint.line && f.message.toLowerCase().includes(quoted),
+    );
+  });
+}
