@@ -3,6 +3,7 @@ import { DISCOVERY_RULES } from '../discover/rules.js';
 import { GUARD_RULES } from '../guard/rules.js';
 import type { RuleDefinition } from '../model/rules.js';
 import { TEMPLATE_RULES } from '../model/template-rules.js';
+import { POLICY_RULES } from '../policies/rules.js';
 import { STATEFUL_RULES } from '../stateful/rules.js';
 
 /**
@@ -15,6 +16,7 @@ export const RULES: readonly RuleDefinition[] = [
   ...Object.values(DISCOVERY_RULES),
   ...Object.values(STATEFUL_RULES),
   ...Object.values(DEPLOY_RULES),
+  ...Object.values(POLICY_RULES),
   ...Object.values(GUARD_RULES),
 ];
 

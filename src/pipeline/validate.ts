@@ -18,7 +18,12 @@ import type { Settings } from '../model/settings.js';
 import { knownParameters, type StackSelection, type StackSpec } from '../model/stacks.js';
 import type { Target } from '../model/targets.js';
 import { parseTemplate } from '../parse/template.js';
-import type { PolicyChecker, PolicyOutcome, PolicyTarget } from '../policies/index.js';
+import {
+  withoutRepeatedLintFindings,
+  type PolicyChecker,
+  type PolicyOutcome,
+  type PolicyTarget,
+} from '../policies/index.js';
 import { statefulPolicyFindings } from '../stateful/guard.js';
 import { registerTemplateSecrets } from './secrets.js';
 
@@ -218,7 +223,10 @@ export async function validate(
     ]);
     // A file our parser rejected already has its finding; cfn-lint's E0000 would repeat it.
     findings.push(
-      ...lintFindings.filter((f) => !unparsed.has(f.file)),
+      ...withoutRepeatedLintFindings(
+        lintFindings.filter((f) => !unparsed.has(f.file)),
+        policyOutcome.findings,
+      ),
       ...policyOutcome.findings,
       ...guardRun.findings,
       ...statefulPolicyFindings(templates),

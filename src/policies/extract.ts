@@ -28,6 +28,10 @@ export interface ExtractedPolicy {
   validatePolicyResourceType?: string;
   /** The resource type CheckNoPublicAccess takes, for resource policies it supports. */
   publicAccessResourceType?: string;
+  /** The policy only limits what passes (a VPC endpoint policy): it grants nothing. */
+  limitsOnly?: boolean;
+  /** The resource's Condition, when it is false with these values (it deploys elsewhere). */
+  inactiveCondition?: string;
   /** The document as written, or one built from the resource's properties (Lambda permissions). */
   node: TemplateNode;
   start: Position;
@@ -43,6 +47,7 @@ interface DocumentSpec {
   policyType: PolicyType;
   validateAs?: string;
   publicAccess?: string;
+  limitsOnly?: boolean;
   /** Property (relative to the list item, or to Properties) that names the policy. */
   nameFrom?: string;
 }
@@ -100,7 +105,7 @@ export const DOCUMENT_SPECS: Record<string, DocumentSpec[]> = {
   'AWS::CloudTrail::ResourcePolicy': [resource(['ResourcePolicy'])],
   'AWS::Backup::BackupVault': [resource(['AccessPolicy'], 'AWS::Backup::BackupVault')],
   'AWS::ECR::Repository': [resource(['RepositoryPolicyText'])],
-  'AWS::EC2::VPCEndpoint': [resource(['PolicyDocument'])],
+  'AWS::EC2::VPCEndpoint': [{ ...resource(['PolicyDocument']), limitsOnly: true }],
   'AWS::OpenSearchService::Domain': [
     resource(['AccessPolicies'], 'AWS::OpenSearchService::Domain'),
   ],
@@ -150,8 +155,9 @@ export const METADATA_KEY = 'iac-action';
 export const METADATA_IGNORE = 'ignore-policy-findings';
 
 /**
- * Find every policy in a parsed template. Resources whose `Condition` is false are skipped, and
- * list items or documents switched off with `Fn::If` / `AWS::NoValue` are left out.
+ * Find every policy in a parsed template. Resources whose `Condition` is false are still read
+ * (they deploy in other environments) and carry that condition; list items or documents switched
+ * off with `Fn::If` / `AWS::NoValue` are left out.
  */
 export function extractPolicies(
   template: ParsedTemplate,
@@ -167,12 +173,19 @@ export function extractPolicies(
     const properties = child(resourceNode, 'Properties');
     if (!isMap(properties) || (!DOCUMENT_SPECS[type] && !BUILT[type])) continue;
     const condition = child(resourceNode, 'Condition');
-    if (isScalar(condition) && resolver.condition(String(condition.value)) === false) continue;
+    const inactive =
+      isScalar(condition) && resolver.condition(String(condition.value)) === false
+        ? String(condition.value)
+        : undefined;
     const suppressed = suppressedCodes(child(resourceNode, 'Metadata'));
     const ctx: BuildContext = { template, logicalId, type, properties, suppressed, resolver };
     const build = BUILT[type];
-    if (build) found.push(...build(ctx));
-    for (const spec of DOCUMENT_SPECS[type] ?? []) found.push(...fromSpec(ctx, spec));
+    const policies = [
+      ...(build ? build(ctx) : []),
+      ...(DOCUMENT_SPECS[type] ?? []).flatMap((spec) => fromSpec(ctx, spec)),
+    ];
+    for (const policy of policies)
+      found.push(inactive ? { ...policy, inactiveCondition: inactive } : policy);
   }
   return found;
 }
@@ -274,7 +287,7 @@ function nameOf(
 
 function policy(
   ctx: BuildContext,
-  spec: Pick<DocumentSpec, 'policyType' | 'validateAs' | 'publicAccess'>,
+  spec: Pick<DocumentSpec, 'policyType' | 'validateAs' | 'publicAccess' | 'limitsOnly'>,
   node: TemplateNode,
   policyName: string,
   finish?: ExtractedPolicy['finish'],
@@ -288,6 +301,7 @@ function policy(
     policyType: spec.policyType,
     ...(spec.validateAs ? { validatePolicyResourceType: spec.validateAs } : {}),
     ...(spec.publicAccess ? { publicAccessResourceType: spec.publicAccess } : {}),
+    ...(spec.limitsOnly ? { limitsOnly: true } : {}),
     node,
     start: node.start,
     suppressed: ctx.suppressed,
@@ -382,19 +396,28 @@ function lambdaPermission(ctx: BuildContext): ExtractedPolicy[] {
       }),
     ],
   ]);
-  const functionArn = (resource: unknown, scope: AwsScope) =>
-    typeof resource === 'string' && !resource.startsWith('arn:')
-      ? `arn:${scope.partition}:lambda:${scope.region}:${scope.accountId}:function:${resource.replace(/^.*:function:/, '')}`
-      : resource;
   return [
     policy(
       ctx,
       { policyType: 'RESOURCE_POLICY', publicAccess: 'AWS::Lambda::Function' },
       document(p.start, statement),
       'permission',
-      finishStatement(functionArn),
+      finishStatement((resource, scope) =>
+        typeof resource === 'string' ? lambdaFunctionArn(resource, scope) : resource,
+      ),
     ),
   ];
+}
+
+/**
+ * A Lambda permission's FunctionName in any documented form (name, name:alias or version,
+ * function:name, account:function:name, full ARN) as the function's ARN.
+ */
+export function lambdaFunctionArn(functionName: string, scope: AwsScope): string {
+  if (functionName.startsWith('arn:')) return functionName;
+  const partial = /^(?:(\d{12}):)?function:(.+)$/.exec(functionName);
+  const account = partial?.[1] ?? scope.accountId;
+  return `arn:${scope.partition}:lambda:${scope.region}:${account}:function:${partial?.[2] ?? functionName}`;
 }
 
 function layerPermission(ctx: BuildContext): ExtractedPolicy[] {

@@ -23,6 +23,7 @@ import {
   type SerializedPolicy,
 } from './locations.js';
 import { checkPolicyOffline } from './offline.js';
+import { POLICY_RULES } from './rules.js';
 import { TemplateResolver, type PolicyPath, type ResolvedDocument } from './resolve.js';
 
 /**
@@ -155,9 +156,9 @@ export function createPolicyChecker(options: PolicyCheckerOptions): PolicyChecke
         }
         located.push({
           prepared: failure.job,
-          source: 'access-analyzer',
-          ruleId: 'ACCESS_ANALYZER_FAILED',
-          severity: 'error',
+          source: POLICY_RULES.accessAnalyzerFailed.source,
+          ruleId: POLICY_RULES.accessAnalyzerFailed.id,
+          severity: POLICY_RULES.accessAnalyzerFailed.severity,
           message: `IAM Access Analyzer could not validate this policy (${policy.logicalId}, ${policy.policyName}): ${failureMessage(failure.error)}.`,
           path: [],
         });
@@ -182,6 +183,7 @@ export function createPolicyChecker(options: PolicyCheckerOptions): PolicyChecke
               p.document,
               p.policy.policyType,
               catalogue,
+              { limitsOnly: p.policy.limitsOnly === true },
             )) {
               located.push({ prepared: p, source: 'policy-check', ...issue });
             }
@@ -283,9 +285,9 @@ function preparePolicy(
       };
       located.push({
         prepared: item,
-        source: 'policy-check',
-        ruleId: 'MALFORMED_POLICY',
-        severity: 'error',
+        source: POLICY_RULES.malformedPolicy.source,
+        ruleId: POLICY_RULES.malformedPolicy.id,
+        severity: POLICY_RULES.malformedPolicy.severity,
         message: `${policy.policyName} of ${policy.logicalId} is a string that is not JSON; a policy document must be JSON.`,
         path: [],
       });
@@ -367,13 +369,12 @@ function fromAnalyzer(
         : ['Statement'];
     located.push({
       prepared,
-      source: 'access-analyzer',
-      ruleId: 'CHECK_NO_PUBLIC_ACCESS',
+      source: POLICY_RULES.checkNoPublicAccess.source,
+      ruleId: POLICY_RULES.checkNoPublicAccess.id,
       severity: analyzerSeverity('SECURITY_WARNING', blocking),
       message: `CheckNoPublicAccess ${publicAccess.result}: ${publicAccess.message ?? 'the policy grants public access'}${reason?.description ? ` ${reason.description}` : ''} (${policy.logicalId}, ${policy.policyName})`,
       path,
-      helpUrl:
-        'https://docs.aws.amazon.com/access-analyzer/latest/APIReference/API_CheckNoPublicAccess.html',
+      helpUrl: POLICY_RULES.checkNoPublicAccess.helpUrl,
     });
   }
   return dropped;
@@ -397,7 +398,7 @@ function toFinding(item: Located): Finding {
       item.source === 'policy-check'
         ? `${item.message} (${policy.logicalId}, ${policy.policyName})`
         : item.message
-    }${stack ? ` [stack ${stack}]` : ''}`,
+    }${policy.inactiveCondition ? ` [only where condition ${policy.inactiveCondition} holds: false with these values]` : ''}${stack ? ` [stack ${stack}]` : ''}`,
     ...(item.helpUrl ? { helpUrl: item.helpUrl } : {}),
     logicalId: policy.logicalId,
     ...(stack ? { stack } : {}),
@@ -414,5 +415,32 @@ function isIgnored(item: Located, ignore: readonly string[]): boolean {
     if (dot > 0)
       return rule.slice(0, dot) === logicalId && rule.slice(dot + 1).toUpperCase() === code;
     return rule === logicalId || rule.toUpperCase() === code;
+  });
+}
+
+/** Our action checks that cfn-lint's W3037 ("'name' is not one of [...]") repeats. */
+const ACTION_NAME_RULES = new Set<string>([
+  POLICY_RULES.unknownAction.id,
+  POLICY_RULES.unknownService.id,
+  POLICY_RULES.invalidAction.id,
+]);
+
+/**
+ * cfn-lint's W3037 on an action our checks already reported at that line: one finding per
+ * problem, and ours names the closest action.
+ */
+export function withoutRepeatedLintFindings(
+  lintFindings: readonly Finding[],
+  policyFindings: readonly Finding[],
+): Finding[] {
+  const reported = policyFindings.filter((f) => ACTION_NAME_RULES.has(f.ruleId));
+  return lintFindings.filter((lint) => {
+    const name = lint.ruleId === 'W3037' ? /^'([^']+)'/.exec(lint.message)?.[1] : undefined;
+    if (!name) return true;
+    const quoted = `"${name.toLowerCase()}"`;
+    return !reported.some(
+      (f) =>
+        f.file === lint.file && f.line === lint.line && f.message.toLowerCase().includes(quoted),
+    );
   });
 }

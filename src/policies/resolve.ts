@@ -11,10 +11,21 @@ import {
 import {
   attributeValue,
   generatedName,
+  hasIamPath,
   nameProperty,
   refValue,
   type AwsScope,
+  type PhysicalName,
 } from './resource-names.js';
+
+/**
+ * An intrinsic function node. `{Condition: {...}}` is a policy statement's condition block: the
+ * Condition function takes a condition's name.
+ */
+function isIntrinsic(node: MapNode): boolean {
+  const name = intrinsicName(node);
+  return name !== undefined && (name !== 'Condition' || isScalar(node.entries[0]!.value));
+}
 
 /** A JSON path inside a policy document: keys and list indexes. */
 export type PolicyPath = readonly (string | number)[];
@@ -88,7 +99,7 @@ export class TemplateResolver {
   private readonly conditions: MapNode | undefined;
   private readonly mappings: MapNode | undefined;
   private readonly conditionValues = new Map<string, boolean | undefined>();
-  private readonly names = new Map<string, string>();
+  private readonly names = new Map<string, PhysicalName>();
   /** Conditions and resource names being resolved, to catch reference cycles. */
   private readonly visiting: string[] = [];
   private steps = 0;
@@ -191,14 +202,6 @@ export class TemplateResolver {
     let result: Value;
     if (node.kind === 'scalar') {
       result = node.value;
-      if (typeof result === 'string' && /\{\{resolve:/.test(result)) {
-        result = this.placeholder(
-          result.replace(/^\{\{|\}\}$/g, ''),
-          `dynamic reference ${result} is resolved only at deploy time`,
-          path,
-          trace,
-        );
-      }
     } else if (node.kind === 'seq') {
       const items: Value[] = [];
       for (const item of node.items) {
@@ -206,7 +209,7 @@ export class TemplateResolver {
         if (value !== NO_VALUE) items.push(value);
       }
       result = items;
-    } else if (intrinsicName(node)) {
+    } else if (isIntrinsic(node)) {
       result = this.intrinsic(intrinsicName(node)!, node.entries[0]!.value, path, trace);
     } else {
       const out: Record<string, Value> = {};
@@ -218,6 +221,14 @@ export class TemplateResolver {
       }
       result = out;
     }
+    // Also when Fn::Join or Fn::Sub assembles it: CloudFormation resolves it after the functions.
+    if (typeof result === 'string' && /\{\{resolve:/.test(result))
+      result = this.placeholder(
+        result.replace(/^\{\{|\}\}$/g, ''),
+        `dynamic reference ${result} is resolved only at deploy time`,
+        path,
+        trace,
+      );
     if (isPlaceholder(result)) trace.placeholders.add(key);
     return result;
   }
@@ -378,8 +389,15 @@ export class TemplateResolver {
     const resource = child(this.resources, name);
     if (isMap(resource)) {
       const type = String(toScalar(child(resource, 'Type')));
-      const physical = this.physicalName(name, resource, trace);
-      return refValue(type, physical, name, o);
+      return (
+        refValue(type, this.physical(name, resource, trace), name, o) ??
+        this.placeholder(
+          `Ref ${name}`,
+          `Ref ${name} (${type}) returns what its provider sets, known only after deployment`,
+          path,
+          trace,
+        )
+      );
     }
     return this.placeholder(
       `Ref ${name}`,
@@ -429,7 +447,7 @@ export class TemplateResolver {
         trace,
       );
     const type = String(toScalar(child(resource, 'Type')));
-    const physical = this.physicalName(logicalId, resource, trace);
+    const physical = this.physical(logicalId, resource, trace);
     const value = attributeValue(type, attribute, physical, logicalId, this.options);
     return (
       value ??
@@ -442,27 +460,41 @@ export class TemplateResolver {
     );
   }
 
-  /** The name a resource will get: its name property resolved, or the one AWS would generate. */
-  private physicalName(logicalId: string, resource: MapNode, trace: Trace): string {
+  /** The name a resource will get (its name property, or the one AWS would generate) and IAM path. */
+  private physical(logicalId: string, resource: MapNode, trace: Trace): PhysicalName {
     const cached = this.names.get(logicalId);
     if (cached !== undefined) return cached;
     const type = String(toScalar(child(resource, 'Type')));
-    let name = generatedName(type, logicalId, this.options);
     const property = nameProperty(type);
+    const name =
+      (property && this.property(logicalId, resource, property, trace)) ??
+      generatedName(type, logicalId, this.options);
+    const path = hasIamPath(type) ? this.property(logicalId, resource, ['Path'], trace) : undefined;
+    const physical = { name, ...(path ? { path } : {}) };
+    this.names.set(logicalId, physical);
+    return physical;
+  }
+
+  /** A resource property resolved to a string, when it is set and resolves to one. */
+  private property(
+    logicalId: string,
+    resource: MapNode,
+    property: string[],
+    trace: Trace,
+  ): string | undefined {
     let node: TemplateNode | undefined = child(resource, 'Properties');
-    for (const step of property ?? []) node = child(node, step);
-    if (property && node) {
-      if (this.enter(`resource ${logicalId}`, trace.notes))
-        return `${PLACEHOLDER_PREFIX}cycle ${logicalId}}}`;
-      try {
-        const resolved = this.plain(node, trace.notes);
-        if (typeof resolved === 'string' || typeof resolved === 'number') name = String(resolved);
-      } finally {
-        this.visiting.pop();
-      }
+    for (const step of property) node = child(node, step);
+    if (!node) return undefined;
+    if (this.enter(`resource ${logicalId}`, trace.notes))
+      return `${PLACEHOLDER_PREFIX}cycle ${logicalId}}}`;
+    try {
+      const resolved = this.plain(node, trace.notes);
+      return typeof resolved === 'string' || typeof resolved === 'number'
+        ? String(resolved)
+        : undefined;
+    } finally {
+      this.visiting.pop();
     }
-    this.names.set(logicalId, name);
-    return name;
   }
 
   private findInMap(args: TemplateNode[], path: PolicyPath, trace: Trace): Value {

@@ -1,13 +1,20 @@
 import { createHash } from 'node:crypto';
+import schemas from './resource-schemas.json' with { type: 'json' };
 
 /**
  * What `Ref` and `Fn::GetAtt` return for a resource that does not exist yet: names and ARNs built
  * the way AWS builds them, so a policy that points at its own stack's resources reads like the
- * deployed one. `{P}`, `{R}`, `{A}` are partition, region and account; `{name}` the physical name.
+ * deployed one. `{P}`, `{R}`, `{A}` are partition, region and account; `{name}` the physical name,
+ * `{path}` the IAM path. Types without a shape here follow their CloudFormation resource schema
+ * (resource-schemas.json, from cfn-lint's: what Ref returns and which attributes exist).
  */
 interface ResourceShape {
   /** Property that sets the physical name, as a path (Glue databases nest it). */
   nameProperty?: string[];
+  /** Whether the IAM `Path` property is part of the ARN. */
+  iamPath?: boolean;
+  /** What the ARN keeps of the name property (an OIDC provider's URL without its scheme). */
+  arnName?: (name: string) => string;
   /** What `Ref` returns. */
   ref: 'name' | 'arn' | string;
   arn: string;
@@ -64,29 +71,45 @@ const SHAPES: Record<string, ResourceShape> = {
   'AWS::IAM::Role': {
     nameProperty: ['RoleName'],
     ref: 'name',
-    arn: 'arn:{P}:iam::{A}:role/{name}',
+    iamPath: true,
+    arn: 'arn:{P}:iam::{A}:role{path}{name}',
     attributes: { RoleId: 'AROA{id}' },
   },
   'AWS::IAM::User': {
     nameProperty: ['UserName'],
     ref: 'name',
-    arn: 'arn:{P}:iam::{A}:user/{name}',
+    iamPath: true,
+    arn: 'arn:{P}:iam::{A}:user{path}{name}',
   },
   'AWS::IAM::Group': {
     nameProperty: ['GroupName'],
     ref: 'name',
-    arn: 'arn:{P}:iam::{A}:group/{name}',
+    iamPath: true,
+    arn: 'arn:{P}:iam::{A}:group{path}{name}',
   },
   'AWS::IAM::ManagedPolicy': {
     nameProperty: ['ManagedPolicyName'],
     ref: 'arn',
-    arn: 'arn:{P}:iam::{A}:policy/{name}',
-    attributes: { PolicyArn: 'arn:{P}:iam::{A}:policy/{name}' },
+    iamPath: true,
+    arn: 'arn:{P}:iam::{A}:policy{path}{name}',
+    attributes: { PolicyArn: 'arn:{P}:iam::{A}:policy{path}{name}' },
+  },
+  'AWS::IAM::OIDCProvider': {
+    nameProperty: ['Url'],
+    ref: 'arn',
+    arn: 'arn:{P}:iam::{A}:oidc-provider/{name}',
+    arnName: (url) => url.replace(/^https:\/\//i, ''),
+  },
+  'AWS::IAM::SAMLProvider': {
+    nameProperty: ['Name'],
+    ref: 'arn',
+    arn: 'arn:{P}:iam::{A}:saml-provider/{name}',
   },
   'AWS::IAM::InstanceProfile': {
     nameProperty: ['InstanceProfileName'],
     ref: 'name',
-    arn: 'arn:{P}:iam::{A}:instance-profile/{name}',
+    iamPath: true,
+    arn: 'arn:{P}:iam::{A}:instance-profile{path}{name}',
   },
   'AWS::Lambda::Function': {
     nameProperty: ['FunctionName'],
@@ -251,7 +274,26 @@ export interface AwsScope {
   accountId: string;
 }
 
-function fill(pattern: string, name: string, logicalId: string, env: AwsScope): string {
+/** A resource's physical name and, for IAM types, its path (`/` unless set). */
+export interface PhysicalName {
+  name: string;
+  path?: string;
+}
+
+/** From the schema digest: the property Ref returns ('' when not one) and the GetAtt attributes. */
+function schemaOf(type: string): { ref: string; attributes: string[] } | undefined {
+  const line = (schemas.types as Record<string, string>)[type];
+  if (line === undefined) return undefined;
+  const [ref = '', attributes = ''] = line.split('|');
+  return { ref, attributes: attributes ? attributes.split(' ') : [] };
+}
+
+/** A custom resource's Ref and attributes are whatever its provider returns. */
+function isCustom(type: string): boolean {
+  return type.startsWith('Custom::') || type === 'AWS::CloudFormation::CustomResource';
+}
+
+function fill(pattern: string, physical: PhysicalName, logicalId: string, env: AwsScope): string {
   const hex = createHash('sha256').update(logicalId).digest('hex');
   return pattern
     .replaceAll('{P}', env.partition)
@@ -263,45 +305,79 @@ function fill(pattern: string, name: string, logicalId: string, env: AwsScope): 
     )
     .replaceAll('{hex}', hex.slice(0, 10))
     .replaceAll('{id}', hex.slice(0, 17).toUpperCase())
-    .replaceAll('{name}', name);
+    .replaceAll('{path}', physical.path ?? '/')
+    .replaceAll('{name}', physical.name);
 }
 
 export function nameProperty(type: string): string[] | undefined {
   return SHAPES[type]?.nameProperty;
 }
 
+export function hasIamPath(type: string): boolean {
+  return SHAPES[type]?.iamPath === true;
+}
+
 /** The physical name (or id) AWS would generate when the template sets none. */
 export function generatedName(type: string, logicalId: string, env: AwsScope): string {
   const shape = SHAPES[type];
-  if (shape?.generatedId) return fill(shape.generatedId, '', logicalId, env);
+  if (shape?.generatedId) return fill(shape.generatedId, { name: '' }, logicalId, env);
   return shape?.lowerCase ? logicalId.toLowerCase() : logicalId;
 }
 
-/** What `Ref` returns for a resource with this physical name. */
-export function refValue(type: string, name: string, logicalId: string, env: AwsScope): string {
+/** The resource's ARN: its shape's format, else the usual `service:region:account:type/name`. */
+function arnOf(type: string, physical: PhysicalName, logicalId: string, env: AwsScope): string {
   const shape = SHAPES[type];
-  if (!shape || shape.ref === 'name') return name;
-  return fill(shape.ref === 'arn' ? shape.arn : shape.ref, name, logicalId, env);
+  const name = shape?.arnName ? shape.arnName(physical.name) : physical.name;
+  return fill(shape?.arn ?? genericArn(type), { ...physical, name }, logicalId, env);
+}
+
+/** What `Ref` returns for a resource with this physical name; undefined when it cannot be known. */
+export function refValue(
+  type: string,
+  physical: PhysicalName,
+  logicalId: string,
+  env: AwsScope,
+): string | undefined {
+  if (isCustom(type)) return undefined;
+  const shape = SHAPES[type];
+  if (shape) {
+    if (shape.ref === 'name') return physical.name;
+    if (shape.ref === 'arn') return arnOf(type, physical, logicalId, env);
+    return fill(shape.ref, physical, logicalId, env);
+  }
+  return isArnName(schemaOf(type)?.ref ?? '')
+    ? arnOf(type, physical, logicalId, env)
+    : physical.name;
 }
 
 /**
- * What `Fn::GetAtt` returns, or undefined for an attribute we cannot synthesise. Types we do not
- * know get an ARN in the usual `service:region:account:type/name` form.
+ * What `Fn::GetAtt` returns, or undefined for an attribute we cannot synthesise: the resource's
+ * own ARN and name under the names that mean them, nothing invented for other attributes.
  */
 export function attributeValue(
   type: string,
   attribute: string,
-  name: string,
+  physical: PhysicalName,
   logicalId: string,
   env: AwsScope,
 ): string | undefined {
+  if (isCustom(type)) return undefined;
   const shape = SHAPES[type];
-  const pattern =
-    shape?.attributes?.[attribute] ??
-    (attribute === 'Arn' ? shape?.arn : undefined) ??
-    (attribute === 'Arn' || attribute.endsWith('Arn') ? genericArn(type) : undefined) ??
-    (attribute === 'Name' || attribute.endsWith('Name') ? '{name}' : undefined);
-  return pattern === undefined ? undefined : fill(pattern, name, logicalId, env);
+  const pattern = shape?.attributes?.[attribute];
+  if (pattern !== undefined) return fill(pattern, physical, logicalId, env);
+  const schema = schemaOf(type);
+  if (attribute.includes('.') || (schema && !schema.attributes.includes(attribute)))
+    return undefined;
+  const kind = type.split('::')[2] ?? '';
+  const identifier = schema?.ref === attribute;
+  if (attribute === 'Arn' || attribute === `${kind}Arn` || (identifier && isArnName(attribute)))
+    return arnOf(type, physical, logicalId, env);
+  if (attribute === 'Name' || attribute === `${kind}Name` || identifier) return physical.name;
+  return undefined;
+}
+
+function isArnName(property: string): boolean {
+  return property === 'Arn' || property.endsWith('Arn');
 }
 
 function genericArn(type: string): string {

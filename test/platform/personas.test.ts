@@ -38,7 +38,8 @@ function principals(stacks: Map<string, ResolvedStack>) {
       const p = (r.Properties ?? {}) as Record<string, unknown>;
       const strings = (v: unknown) => (Array.isArray(v) ? v.map(String) : []);
       if (r.Type === 'AWS::IAM::ManagedPolicy') {
-        const arn = `arn:aws:iam::${SCOPE.accountId}:policy/${String(p.ManagedPolicyName ?? id)}`;
+        // As IAM builds it: the policy's path is part of its ARN.
+        const arn = `arn:aws:iam::${SCOPE.accountId}:policy${String(p.Path ?? '/')}${String(p.ManagedPolicyName ?? id)}`;
         policies.set(arn, {
           document: p.PolicyDocument,
           groups: strings(p.Groups),

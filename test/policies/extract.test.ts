@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { extractPolicies, POLICY_RESOURCE_TYPES } from '../../src/policies/extract.js';
+import {
+  extractPolicies,
+  lambdaFunctionArn,
+  POLICY_RESOURCE_TYPES,
+} from '../../src/policies/extract.js';
 import { TemplateResolver } from '../../src/policies/resolve.js';
 import { fixture, withResources } from './helpers.js';
 
@@ -20,7 +24,8 @@ describe('extractPolicies', () => {
       .map((p) => ({ id: `${p.logicalId}/${p.policyName}`, line: p.start.line }))
       .sort((a, b) => a.id.localeCompare(b.id));
     expect(found).toEqual(expected);
-    expect(expected.length).toBe(34);
+    // Including ProdManaged, whose Condition is false with the defaults.
+    expect(expected.length).toBe(35);
   });
 
   it('covers every resource type of the fixture, and the fixture covers every type we read', () => {
@@ -61,17 +66,21 @@ describe('extractPolicies', () => {
     );
   });
 
-  it('skips resources whose Condition is false and list items switched off with Fn::If', () => {
+  it('labels resources whose Condition is false, and skips list items switched off with Fn::If', () => {
     const parsed = fixture('all-types.yaml');
-    const ids = extractPolicies(parsed, new TemplateResolver(parsed.root, scope)).map(
-      (p) => `${p.logicalId}/${p.policyName}`,
-    );
-    expect(ids).not.toContain('ProdManaged/PolicyDocument');
+    const found = extractPolicies(parsed, new TemplateResolver(parsed.root, scope));
+    const ids = found.map((p) => `${p.logicalId}/${p.policyName}`);
     expect(ids).not.toContain('Role/prod-only');
+    expect(found.find((p) => p.logicalId === 'ProdManaged')?.inactiveCondition).toBe('IsProd');
+    expect(found.filter((p) => p.inactiveCondition).map((p) => p.logicalId)).toEqual([
+      'ProdManaged',
+    ]);
     const prod = new TemplateResolver(parsed.root, { ...scope, parameters: { Stage: 'prod' } });
-    const prodIds = extractPolicies(parsed, prod).map((p) => `${p.logicalId}/${p.policyName}`);
+    const prodPolicies = extractPolicies(parsed, prod);
+    const prodIds = prodPolicies.map((p) => `${p.logicalId}/${p.policyName}`);
     expect(prodIds).toContain('ProdManaged/PolicyDocument');
     expect(prodIds).toContain('Role/prod-only');
+    expect(prodPolicies.some((p) => p.inactiveCondition)).toBe(false);
   });
 
   it('builds the statement of a Lambda permission from its properties', () => {
@@ -204,5 +213,37 @@ describe('extractPolicies', () => {
   E: { Type: [list], Properties: {} }
 `);
     expect(extractPolicies(parsed, new TemplateResolver(parsed.root, scope))).toEqual([]);
+  });
+
+  it('marks VPC endpoint policies as limiting, not granting', () => {
+    const parsed = withResources(`  Endpoint:
+    Type: AWS::EC2::VPCEndpoint
+    Properties:
+      VpcId: vpc-1
+      ServiceName: com.amazonaws.eu-west-1.s3
+      PolicyDocument: { Statement: [{ Effect: Allow, Principal: '*', Action: '*', Resource: '*' }] }
+  Bucket:
+    Type: AWS::S3::BucketPolicy
+    Properties: { Bucket: b, PolicyDocument: { Statement: [] } }
+`);
+    const found = extractPolicies(parsed, new TemplateResolver(parsed.root, scope));
+    expect(found.map((p) => [p.logicalId, p.limitsOnly === true])).toEqual([
+      ['Endpoint', true],
+      ['Bucket', false],
+    ]);
+  });
+
+  it('turns every documented form of a Lambda FunctionName into its ARN', () => {
+    const arn = 'arn:aws:lambda:eu-west-1:111122223333:function:f';
+    expect(lambdaFunctionArn('f', scope)).toBe(arn);
+    expect(lambdaFunctionArn('function:f', scope)).toBe(arn);
+    expect(lambdaFunctionArn('444455556666:function:f', scope)).toBe(
+      'arn:aws:lambda:eu-west-1:444455556666:function:f',
+    );
+    expect(lambdaFunctionArn('f:live', scope)).toBe(`${arn}:live`);
+    expect(lambdaFunctionArn('444455556666:function:f:3', scope)).toBe(
+      'arn:aws:lambda:eu-west-1:444455556666:function:f:3',
+    );
+    expect(lambdaFunctionArn(`${arn}:live`, scope)).toBe(`${arn}:live`);
   });
 });

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { packageCatalogue } from '../../src/policies/catalogue.js';
 import type { PolicyType } from '../../src/policies/extract.js';
-import { checkPolicyOffline, didYouMean, OFFLINE_CHECKS } from '../../src/policies/offline.js';
+import { checkPolicyOffline } from '../../src/policies/offline.js';
+import { POLICY_RULES } from '../../src/policies/rules.js';
+import { didYouMean } from '../../src/policies/statement.js';
 
 const catalogue = packageCatalogue();
 
@@ -222,10 +224,11 @@ describe('offline policy checks', () => {
   });
 
   it('every check has a severity and a one-line explanation', () => {
-    for (const [id, [severity, text]] of Object.entries(OFFLINE_CHECKS)) {
+    for (const { id, severity, description, title } of Object.values(POLICY_RULES)) {
       expect(['error', 'warning', 'info']).toContain(severity);
-      expect(text.length, id).toBeGreaterThan(20);
-      expect(text).not.toContain('\n');
+      expect(description.length, id).toBeGreaterThan(20);
+      expect(description).not.toContain('\n');
+      expect(title).not.toContain('\n');
     }
   });
 

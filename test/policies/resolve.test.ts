@@ -157,4 +157,22 @@ describe('TemplateResolver', () => {
       column: 13,
     });
   });
+
+  it('reads a statement whose only key is Condition as a statement, not the Condition function', () => {
+    expect(value("Condition: { Bool: { 'aws:SecureTransport': 'false' } }")).toEqual({
+      Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+    });
+    expect(value('!Condition IsDev')).toBe(true);
+  });
+
+  it('recognises dynamic references assembled with Fn::Join and Fn::Sub', () => {
+    for (const yaml of [
+      "!Join ['', ['{{resolve:ssm:/', !Ref Stage, '/account}}']]",
+      "!Sub '{{resolve:secretsmanager:${Stage}-key}}'",
+    ]) {
+      const resolved = resolve(yaml);
+      expect(String(resolved.document), yaml).toMatch(/^\{\{unresolved:resolve:/);
+      expect(resolved.notes.join(), yaml).toMatch(/dynamic reference .* at deploy time/);
+    }
+  });
 });
