@@ -12,7 +12,9 @@ import {
   type Tags,
 } from 'yaml';
 import type { Finding } from '../model/findings.js';
+import { findingOf } from '../model/rules.js';
 import { TEMPLATE_RULES } from '../model/template-rules.js';
+import { shorten } from '../model/text.js';
 import {
   LIMITS,
   type MapEntry,
@@ -24,7 +26,9 @@ import { lineWhereTooDeep } from './limits.js';
 
 export type { ParsedTemplate };
 
-export type ParseResult = { ok: true; template: ParsedTemplate } | { ok: false; finding: Finding };
+/** A parsed template may still carry warnings (unknown tags, kept as opaque values). */
+export type ParseResult =
+  { ok: true; template: ParsedTemplate; warnings: Finding[] } | { ok: false; finding: Finding };
 
 /** Short-form tags and the long-form key each stands for. */
 const SHORT_FORMS: Record<string, string> = {
@@ -167,16 +171,14 @@ export function parseTemplate(input: string | Uint8Array, file: string): ParseRe
     return { line: p.line, column: p.col };
   };
 
-  const problem = doc.errors[0] ?? doc.warnings.find((w) => w.code === 'TAG_RESOLVE_FAILED');
+  const problem = doc.errors[0];
   if (problem) {
     const p = pos(problem.pos[0]);
     const detail = problem.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
     const message =
       problem.code === 'DUPLICATE_KEY'
         ? 'Duplicate key: each key may appear once in a mapping.'
-        : problem.code === 'TAG_RESOLVE_FAILED'
-          ? `${detail.replace('Unresolved tag', 'Unknown tag')}; CloudFormation knows !Ref, !Sub, !GetAtt, !If and the other Fn:: short forms.`
-          : `${format === 'json' ? 'JSON' : 'YAML'} syntax error: ${detail}.`;
+        : `${format === 'json' ? 'JSON' : 'YAML'} syntax error: ${detail}.`;
     return fail(
       p.line,
       p.column,
@@ -186,8 +188,9 @@ export function parseTemplate(input: string | Uint8Array, file: string): ParseRe
   }
 
   let built: TemplateNode;
+  const walker = new Walker(doc, pos);
   try {
-    built = new Walker(doc, pos).walk(doc.contents as YamlNode | null, 0);
+    built = walker.walk(doc.contents as YamlNode | null, 0);
   } catch (error) {
     if (error instanceof LimitError)
       return fail(
@@ -215,7 +218,15 @@ export function parseTemplate(input: string | Uint8Array, file: string): ParseRe
       'Not a CloudFormation template: there is no Resources section (nor AWSTemplateFormatVersion).',
     );
   }
-  return { ok: true, template: { file, text, format, root: built } };
+  const warnings = [...walker.unknownTags].map(([tag, at]) =>
+    findingOf(TEMPLATE_RULES.unknownTag, {
+      file,
+      line: at.line,
+      column: at.column,
+      message: `Unknown tag ${shorten(tag, 100)}: kept as the intrinsic Fn::${shorten(tag.slice(1), 100)}, as cfn-lint reads it; CloudFormation itself knows only !Ref, !Sub, !GetAtt, !If and the other Fn:: short forms, so a tool must replace it before deployment.`,
+    }),
+  );
+  return { ok: true, template: { file, text, format, root: built }, warnings };
 }
 
 function strictJsonError(
@@ -259,6 +270,8 @@ class LimitError extends Error {
 class Walker {
   private nodes = 0;
   private aliases = 0;
+  /** Every tag that is no CloudFormation short form, with where it first appears. */
+  readonly unknownTags = new Map<string, Position>();
 
   constructor(
     private readonly doc: Document.Parsed,
@@ -328,8 +341,11 @@ class Walker {
 
   /** `!GetAtt A.B` becomes `{Fn::GetAtt: [A, B]}` and every other short form `{Fn::X: value}`. */
   private longForm(tag: string | undefined, value: TemplateNode): TemplateNode {
-    const name = tag?.startsWith('!') ? SHORT_FORMS[tag.slice(1)] : undefined;
-    if (!name) return value;
+    if (!tag?.startsWith('!')) return value;
+    // An unknown tag (`!Rain::Embed`, `!ValueOf`) becomes an opaque `Fn::` value, as in cfn-lint.
+    const name = SHORT_FORMS[tag.slice(1)] ?? `Fn::${tag.slice(1)}`;
+    if (!SHORT_FORMS[tag.slice(1)] && !this.unknownTags.has(tag))
+      this.unknownTags.set(tag, value.start);
     let inner = value;
     if (name === 'Fn::GetAtt' && value.kind === 'scalar' && typeof value.value === 'string') {
       const dot = value.value.indexOf('.');

@@ -13,6 +13,7 @@ import type { Redactor } from '../model/redact.js';
 import type { Settings } from '../model/settings.js';
 import { knownParameters, type StackSelection, type StackSpec } from '../model/stacks.js';
 import type { Target } from '../model/targets.js';
+import { TEMPLATE_RULES } from '../model/template-rules.js';
 import { parseTemplate } from '../parse/template.js';
 import type { PolicyChecker, PolicyOutcome, PolicyTarget } from '../policies/index.js';
 import { statefulPolicyFindings } from '../stateful/guard.js';
@@ -100,24 +101,58 @@ export async function validate(
     ...(item.source.stackName ? { stackName: item.source.stackName } : {}),
   }));
 
+  // The work list: the manifest's stacks are joined to their templates here, once.
+  const stacksByFile = new Map<string, StackSpec[]>();
+  for (const stack of input.stacks?.all.values() ?? []) {
+    stacksByFile.set(stack.template, [...(stacksByFile.get(stack.template) ?? []), stack]);
+  }
+  // Our bounded parser sees every file first: one it refuses at a limit never reaches cfn-lint.
+  const targets: Target[] = [];
+  const unparsed = new Set<string>();
+  const lineMaps = new Map<string, LineMapping>();
+  const lintable: { index: number; content: string | Uint8Array }[] = [];
+  for (const [index, item] of loaded.entries()) {
+    if (!item.ok) {
+      findings.push(item.finding);
+      continue;
+    }
+    if (item.lines) lineMaps.set(item.source.file, item.lines);
+    const parsed = parseTemplate(item.content, item.source.file);
+    if (!parsed.ok) {
+      findings.push(parsed.finding);
+      unparsed.add(item.source.file);
+      if (!REFUSED_BEFORE_CFN_LINT.has(parsed.finding.ruleId))
+        lintable.push({ index, content: item.content });
+      continue;
+    }
+    lintable.push({ index, content: item.content });
+    findings.push(...parsed.warnings);
+    const resources = parsed.template.root.entries.find((e) => e.key === 'Resources')?.value;
+    entries[index]!.resources = resources?.kind === 'map' ? resources.entries.length : 0;
+    targets.push({
+      file: item.source.file,
+      template: parsed.template,
+      stacks: stacksByFile.get(item.source.file) ?? [],
+    });
+  }
+
   // Renderings are linted from here, and cfn-lint runs here so an untrusted .cfnlintrc is never read.
   const scratch = await fs.mkdtemp(path.join(os.tmpdir(), 'iac-action-'));
   try {
     const lintTargets: LintTarget[] = [];
-    for (const [index, item] of loaded.entries()) {
-      if (!item.ok) continue;
-      let lintPath = item.source.absolutePath;
-      if (typeof item.content === 'string') {
+    for (const { index, content } of lintable) {
+      const source = loaded[index]!.source;
+      let lintPath = source.absolutePath;
+      if (typeof content === 'string') {
         lintPath = path.join(
           scratch,
-          `${index}-${path.basename(item.source.file).replace(/\.(j2|njk)$/i, '')}`,
+          `${index}-${path.basename(source.file).replace(/\.(j2|njk)$/i, '')}`,
         );
-        await fs.writeFile(lintPath, item.content);
+        await fs.writeFile(lintPath, content);
       }
-      lintTargets.push({ path: lintPath, file: item.source.file, size: item.content.length });
+      lintTargets.push({ path: lintPath, file: source.file, size: content.length });
     }
 
-    // cfn-lint starts first and reads the files itself; our own parsing runs while it works.
     const executable = lintTargets.length ? await deps.locateCfnLint() : undefined;
     const lintRun = executable
       ? lintTemplates(lintTargets, {
@@ -133,35 +168,6 @@ export async function validate(
     lintRun.catch(() => {}); // awaited below; this only keeps an early failure from going unhandled
     const versionRun = executable ? deps.cfnLintVersion(executable) : Promise.resolve(undefined);
 
-    // The work list: the manifest's stacks are joined to their templates here, once.
-    const stacksByFile = new Map<string, StackSpec[]>();
-    for (const stack of input.stacks?.all.values() ?? []) {
-      stacksByFile.set(stack.template, [...(stacksByFile.get(stack.template) ?? []), stack]);
-    }
-    const targets: Target[] = [];
-    const unparsed = new Set<string>();
-    const lineMaps = new Map<string, LineMapping>();
-    for (const [index, item] of loaded.entries()) {
-      if (!item.ok) {
-        findings.push(item.finding);
-        continue;
-      }
-      if (item.lines) lineMaps.set(item.source.file, item.lines);
-      const parsed = parseTemplate(item.content, item.source.file);
-      if (!parsed.ok) {
-        findings.push(parsed.finding);
-        unparsed.add(item.source.file);
-        continue;
-      }
-      const resources = parsed.template.root.entries.find((e) => e.key === 'Resources')?.value;
-      entries[index]!.resources = resources?.kind === 'map' ? resources.entries.length : 0;
-      targets.push({
-        file: item.source.file,
-        template: parsed.template,
-        stacks: stacksByFile.get(item.source.file) ?? [],
-      });
-    }
-
     const templates = targets.map((t) => t.template);
     const secretNames = registerTemplateSecrets(
       deps.redactor,
@@ -176,9 +182,9 @@ export async function validate(
         ? deps.checkPolicies(targets.map((t) => policyTarget(t, environment)))
         : Promise.resolve<PolicyOutcome>({ policies: [], findings: [], notices: [] }),
     ]);
-    // A file our parser rejected already has its finding; cfn-lint's E0000 would repeat it.
+    // A file our parser rejected already has its finding; cfn-lint's parse error would repeat it.
     findings.push(
-      ...lintFindings.filter((f) => !unparsed.has(f.file)),
+      ...lintFindings.filter((f) => !(unparsed.has(f.file) && f.ruleId === 'E0000')),
       ...policyOutcome.findings,
       ...statefulPolicyFindings(templates),
     );
@@ -207,6 +213,11 @@ export async function validate(
     await fs.rm(scratch, { recursive: true, force: true });
   }
 }
+
+/** Limits of our parser (size, text, depth, aliases, values): cfn-lint could hang or crash there. */
+const REFUSED_BEFORE_CFN_LINT = new Set<string>(
+  [TEMPLATE_RULES.tooLarge, TEMPLATE_RULES.notText, TEMPLATE_RULES.tooDeep].map((r) => r.id),
+);
 
 /** Each stack resolves the template's policies with its own values; no stack: the environment's. */
 function policyTarget(target: Target, environment: Environment | undefined): PolicyTarget {

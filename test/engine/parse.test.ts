@@ -83,7 +83,6 @@ describe('malformed input gives one finding that names the line', () => {
   const cases: [string, string, number, RegExp][] = [
     ['tabs.yaml', 'P1000', 3, /Tabs are not allowed/],
     ['duplicate-keys.yaml', 'P1005', 4, /Duplicate key/],
-    ['unknown-tag.yaml', 'P1000', 5, /Unknown tag: !Reff/],
     ['syntax.yaml', 'P1000', 4, /YAML syntax error/],
     ['empty.yaml', 'P1003', 1, /empty/],
     ['binary.yaml', 'P1002', 1, /binary|UTF-8/],
@@ -137,5 +136,44 @@ describe('malformed input gives one finding that names the line', () => {
     const text = 'Resources:\n  A: &a\n    Type: AWS::SNS::Topic\n    Metadata:\n      Self: *a\n';
     const result = parseTemplate(text, 'self.yaml');
     expect(result.ok).toBe(false);
+  });
+});
+
+describe('unknown tags, as cfn-lint reads them', () => {
+  it('keeps each as an opaque Fn:: value and names every tag once, where it first appears', () => {
+    const text = [
+      'Resources:',
+      '  Bucket:',
+      '    Type: AWS::S3::Bucket',
+      '    Properties:',
+      '      BucketName: !ValueOf [Name, Value]',
+      '      Tags: !Rain::Embed tags.yaml',
+      '  Other:',
+      '    Type: AWS::S3::Bucket',
+      '    Properties: { BucketName: !ValueOf [Other, Value] }',
+      '',
+    ].join('\n');
+    const result = parseTemplate(text, 'tags.yaml');
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(toPlain(result.template.root)).toMatchObject({
+      Resources: {
+        Bucket: {
+          Properties: {
+            BucketName: { 'Fn::ValueOf': ['Name', 'Value'] },
+            Tags: { 'Fn::Rain::Embed': 'tags.yaml' },
+          },
+        },
+      },
+    });
+    expect(result.warnings.map((w) => [w.ruleId, w.severity, w.line, w.message])).toEqual([
+      [
+        'P1008',
+        'warning',
+        5,
+        expect.stringMatching(/^Unknown tag !ValueOf: kept as .*Fn::ValueOf/),
+      ],
+      ['P1008', 'warning', 6, expect.stringMatching(/^Unknown tag !Rain::Embed/)],
+    ]);
   });
 });

@@ -1,0 +1,67 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { which } from '../../src/lint/install.js';
+import { silentLogger } from '../../src/model/logger.js';
+import { readSettings } from '../../src/model/settings.js';
+import { realEdges } from '../../src/pipeline/edges.js';
+import { validate } from '../../src/pipeline/validate.js';
+import { workspace } from '../helpers/paths.js';
+
+const cfnLint = (await which('cfn-lint', process.env))!;
+const env = { PATH: process.env.PATH, HOME: process.env.HOME, AWS_REGION: 'us-east-1' };
+
+/** Validate a workspace with the real cfn-lint behind a wrapper that records every path it gets. */
+async function validateRecorded(ws: string, templates: string) {
+  const log = path.join(ws, '..', `${path.basename(ws)}-cfn-lint-args.log`);
+  const wrapper = path.join(ws, '..', `${path.basename(ws)}-cfn-lint`);
+  await fs.writeFile(wrapper, `#!/bin/sh\necho "$@" >> '${log}'\nexec '${cfnLint}' "$@"\n`);
+  await fs.chmod(wrapper, 0o755);
+  const settings = readSettings(
+    (name) => ({ templates, 'policy-validation': 'offline' })[name as string],
+    { env, workspace: ws },
+  );
+  const edges = realEdges(settings, { log: silentLogger, env });
+  const validation = await validate(settings, { ...edges, locateCfnLint: async () => wrapper });
+  const args = await fs.readFile(log, 'utf8').catch(() => '');
+  return { validation, args };
+}
+
+const UNUSED_PARAMETER =
+  'Parameters:\n  Unused:\n    Type: String\nResources:\n  T:\n    Type: AWS::SNS::Topic\n';
+
+describe('validation around cfn-lint', () => {
+  it('refuses bombs and deep nesting before cfn-lint; unknown tags and syntax errors still get cfn-lint', async () => {
+    const ws = await workspace({
+      'templates/good.yaml': UNUSED_PARAMETER,
+      'templates/bomb.yaml': { copy: 'malformed/alias-bomb.yaml' },
+      'templates/deep.json': `{"Resources": ${'['.repeat(5000)}${']'.repeat(5000)}}`,
+      'templates/tagged.yaml': `${UNUSED_PARAMETER}    Properties:\n      TopicName: !Rain::Embed name.txt\n`,
+      'templates/duplicate.yaml': `${UNUSED_PARAMETER}  T:\n    Type: AWS::SQS::Queue\n`,
+    });
+    const { validation, args } = await validateRecorded(
+      ws,
+      ['bomb', 'good', 'tagged', 'duplicate']
+        .map((n) => `templates/${n}.yaml`)
+        .concat('templates/deep.json')
+        .join('\n'),
+    );
+    expect(args).toMatch(/good\.yaml/);
+    expect(args).not.toMatch(/bomb\.yaml|deep\.json/);
+    const seen = validation.findings.map((f) => `${f.file} ${f.ruleId}`).sort();
+    expect(seen).toEqual([
+      'templates/bomb.yaml P1004',
+      'templates/deep.json P1004',
+      // cfn-lint's own parse error (E0000) would only repeat ours.
+      'templates/duplicate.yaml P1005',
+      'templates/good.yaml W2001',
+      'templates/tagged.yaml E3012',
+      'templates/tagged.yaml P1008',
+      'templates/tagged.yaml W2001',
+    ]);
+    expect(validation.targets.map((t) => t.file).sort()).toEqual([
+      'templates/good.yaml',
+      'templates/tagged.yaml',
+    ]);
+  });
+});
