@@ -24,9 +24,9 @@ export const TEMPLATE_RULES = defineRules({
     id: 'P1002',
     source: 'parser',
     severity: 'error',
-    title: 'Not UTF-8 text (binary content)',
+    title: 'Not UTF-8 text (binary content, UTF-16 or UTF-32)',
     description:
-      'A template must be UTF-8 YAML or JSON text; the file holds invalid UTF-8 or NUL bytes. Save it as UTF-8.',
+      'A template must be UTF-8 YAML or JSON text; the file holds invalid UTF-8 or NUL bytes, or starts with a UTF-16 or UTF-32 byte order mark. Save it as UTF-8.',
     tags: ['parser'],
   },
   empty: {

@@ -11,10 +11,11 @@ import {
   type Node as YamlNode,
   type Tags,
 } from 'yaml';
+import { parse as parseJson, type ParseError, type ParseErrorCode } from 'jsonc-parser';
 import type { Finding } from '../model/findings.js';
 import { findingOf } from '../model/rules.js';
 import { TEMPLATE_RULES } from '../model/template-rules.js';
-import { shorten } from '../model/text.js';
+import { shorten, wideEncoding } from '../model/text.js';
 import {
   LIMITS,
   type MapEntry,
@@ -95,6 +96,14 @@ export function parseTemplate(input: string | Uint8Array, file: string): ParseRe
       `File is ${size} bytes; templates larger than ${LIMITS.maxBytes} bytes (1 MiB) are not accepted by CloudFormation and are not parsed.`,
     );
   }
+  const encoding = typeof input === 'string' ? undefined : wideEncoding(input);
+  if (encoding)
+    return fail(
+      1,
+      1,
+      TEMPLATE_RULES.notText.id,
+      `File is ${encoding} text (by its byte order mark); CloudFormation and cfn-lint read UTF-8 only. Save it as UTF-8.`,
+    );
   let text = typeof input === 'string' ? input : new TextDecoder('utf-8').decode(input);
   const invalid = text.indexOf('\uFFFD');
   if (typeof input !== 'string' && invalid >= 0) {
@@ -229,33 +238,50 @@ export function parseTemplate(input: string | Uint8Array, file: string): ParseRe
   return { ok: true, template: { file, text, format, root: built }, warnings };
 }
 
+/**
+ * JSON.parse decides (YAML would accept trailing commas, comments and single quotes; CloudFormation
+ * does not); jsonc-parser, told to allow neither, says where, since V8's messages often do not.
+ */
 function strictJsonError(
   text: string,
 ): { line: number; column: number; message: string } | undefined {
   try {
     JSON.parse(text);
     return undefined;
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    const lineCol = /line (\d+) column (\d+)/.exec(message);
-    const offset = /position (\d+)/.exec(message);
-    let line = 1;
-    let column = 1;
-    if (lineCol) {
-      line = Number(lineCol[1]);
-      column = Number(lineCol[2]);
-    } else if (offset) {
-      const before = text.slice(0, Number(offset[1]));
-      line = before.split('\n').length;
-      column = Number(offset[1]) - before.lastIndexOf('\n');
-    }
+  } catch {
+    const errors: ParseError[] = [];
+    parseJson(text, errors, { disallowComments: true, allowTrailingComma: false });
+    const first = errors[0];
+    const offset = first?.offset ?? 0;
+    const before = text.slice(0, offset);
+    const lineStart = before.lastIndexOf('\n');
     return {
-      line,
-      column,
-      message: message.replace(/\s*\(line \d+ column \d+\)|\s*(in JSON )?at position \d+.*$/g, ''),
+      line: before.split('\n').length,
+      column: offset - lineStart,
+      message: first ? JSON_ERRORS[first.error] : 'not valid JSON',
     };
   }
 }
+
+/** jsonc-parser's error codes in words (its own printParseErrorCode gives only the code's name). */
+const JSON_ERRORS: Record<ParseErrorCode, string> = {
+  1: 'invalid character (strings need double quotes)',
+  2: 'invalid number',
+  3: 'property name expected (in double quotes)',
+  4: 'value expected',
+  5: 'colon expected',
+  6: 'comma expected',
+  7: 'closing brace expected',
+  8: 'closing bracket expected',
+  9: 'end of file expected',
+  10: 'comments are not allowed in JSON',
+  11: 'unexpected end of a comment',
+  12: 'unexpected end of a string',
+  13: 'unexpected end of a number',
+  14: 'invalid unicode escape',
+  15: 'invalid escape character',
+  16: 'invalid character in a string',
+};
 
 class LimitError extends Error {
   constructor(

@@ -69,7 +69,12 @@ export async function validate(
     'environment' in input
       ? input.environment
       : await loadEnvironment(settings.workspace, settings.environment);
-  const sources = await findTemplates(settings.workspace, input.patterns ?? settings.templates);
+  const skipped: string[] = [];
+  const sources = await findTemplates(
+    settings.workspace,
+    input.patterns ?? settings.templates,
+    (file) => skipped.push(file),
+  );
   deps.log.info(
     `Found ${sources.length} template${sources.length === 1 ? '' : 's'}${environment ? ` (environment ${environment.name})` : ''}.`,
   );
@@ -111,6 +116,7 @@ export async function validate(
   const unparsed = new Set<string>();
   const lineMaps = new Map<string, LineMapping>();
   const lintable: { index: number; content: string | Uint8Array }[] = [];
+  const notTemplates = new Set<number>();
   for (const [index, item] of loaded.entries()) {
     if (!item.ok) {
       findings.push(item.finding);
@@ -118,6 +124,15 @@ export async function validate(
     }
     if (item.lines) lineMaps.set(item.source.file, item.lines);
     const parsed = parseTemplate(item.content, item.source.file);
+    if (
+      !parsed.ok &&
+      item.source.scanned &&
+      parsed.finding.ruleId === TEMPLATE_RULES.notATemplate.id
+    ) {
+      skipped.push(item.source.file); // e.g. a JSON file with a nested "Resources" key
+      notTemplates.add(index);
+      continue;
+    }
     if (!parsed.ok) {
       findings.push(parsed.finding);
       unparsed.add(item.source.file);
@@ -193,6 +208,7 @@ export async function validate(
       if (lines) toSourceLines(finding, lines);
     }
     const notices = [
+      ...(skipped.length ? [skippedNotice(skipped)] : []),
       // The offline fallback only matters to a run that has policies to check.
       ...(settings.policies.autoReason && policyOutcome.policies.length > 0
         ? [settings.policies.autoReason]
@@ -200,7 +216,7 @@ export async function validate(
       ...policyOutcome.notices,
     ];
     return {
-      templates: entries,
+      templates: entries.filter((_, index) => !notTemplates.has(index)),
       findings,
       policies: policyOutcome.policies,
       notices,
@@ -212,6 +228,13 @@ export async function validate(
   } finally {
     await fs.rm(scratch, { recursive: true, force: true });
   }
+}
+
+/** "12 files skipped: not templates", so a user sees what a folder scan did not check. */
+function skippedNotice(files: readonly string[]): string {
+  const named = [...files].sort().slice(0, 5).join(', ');
+  const more = files.length > 5 ? ` and ${files.length - 5} more` : '';
+  return `${files.length} file${files.length === 1 ? '' : 's'} skipped: not templates (no top-level Resources or AWSTemplateFormatVersion): ${named}${more}.`;
 }
 
 /** Limits of our parser (size, text, depth, aliases, values): cfn-lint could hang or crash there. */

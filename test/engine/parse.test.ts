@@ -107,6 +107,43 @@ describe('malformed input gives one finding that names the line', () => {
     else expect(result.finding.line).toBeGreaterThan(0);
   });
 
+  it('points JSON syntax errors at their own line and column', () => {
+    const at = (text: string) => {
+      const result = parseTemplate(text, 'a.json');
+      return result.ok
+        ? 'parsed'
+        : [result.finding.line, result.finding.column, result.finding.message];
+    };
+    expect(at('{\n "Resources": {\n  "A": {"Type": \'x\'}}}')).toEqual([
+      3,
+      17,
+      'JSON syntax error: invalid character (strings need double quotes).',
+    ]);
+    expect(at('{\n "Resources": {\n  "A": {"Type": "x",}\n }\n}')).toEqual([
+      3,
+      21,
+      'JSON syntax error: property name expected (in double quotes).',
+    ]);
+    expect(at('{\n "Resources": {}, // note\n "X": 1\n}')).toEqual([
+      2,
+      19,
+      'JSON syntax error: comments are not allowed in JSON.',
+    ]);
+  });
+
+  it.each([
+    ['UTF-16LE', [0xff, 0xfe], 'utf16le'],
+    ['UTF-16BE', [0xfe, 0xff], 'utf16le'],
+    ['UTF-32LE', [0xff, 0xfe, 0, 0], 'utf16le'],
+  ] as const)('names a %s file by its byte order mark', (encoding, mark, body) => {
+    const bytes = Buffer.concat([Buffer.from(mark), Buffer.from('Resources: {}\n', body)]);
+    const result = parseTemplate(bytes, 'wide.yaml');
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.finding.ruleId).toBe('P1002');
+    expect(result.finding.message).toContain(`File is ${encoding} text`);
+  });
+
   it('refuses files over 1 MiB without parsing them', () => {
     const big = `Resources:\n  A:\n    Type: AWS::SNS::Topic\n# ${'x'.repeat(1_100_000)}\n`;
     const result = parseTemplate(big, 'big.yaml');

@@ -1,4 +1,5 @@
 import fs from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { which } from '../../src/lint/install.js';
@@ -63,5 +64,34 @@ describe('validation around cfn-lint', () => {
       'templates/good.yaml',
       'templates/tagged.yaml',
     ]);
+  });
+
+  it('in a folder scan, reports what it could not read and counts what is no template', async () => {
+    const ws = await workspace({
+      'templates/good.yaml': UNUSED_PARAMETER,
+      'templates/params.json': '[{"ParameterKey": "A"}]',
+      'templates/nested.json': '{"Outputs": {"X": {"Value": {"Resources": 1}}}}',
+      'templates/wide.yaml': '',
+    });
+    await fs.writeFile(
+      path.join(ws, 'templates/wide.yaml'),
+      Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(UNUSED_PARAMETER, 'utf16le')]),
+    );
+    const outside = await fs.mkdtemp(path.join(os.tmpdir(), 'outside-'));
+    await fs.writeFile(path.join(outside, 'secret.yaml'), UNUSED_PARAMETER);
+    await fs.symlink(path.join(outside, 'secret.yaml'), path.join(ws, 'templates/secret.yaml'));
+    const { validation, args } = await validateRecorded(ws, 'templates/');
+    expect(args).not.toMatch(/wide|secret|nested|params/);
+    expect(validation.findings.map((f) => `${f.file} ${f.ruleId}`).sort()).toEqual([
+      'templates/good.yaml W2001',
+      'templates/secret.yaml P1007',
+      'templates/wide.yaml P1002',
+    ]);
+    expect(validation.notices).toContainEqual(
+      expect.stringMatching(
+        /^2 files skipped: not templates .*: templates\/nested\.json, templates\/params\.json\.$/,
+      ),
+    );
+    expect(validation.templates.map((t) => t.file)).not.toContain('templates/nested.json');
   });
 });
