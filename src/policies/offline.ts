@@ -2,6 +2,7 @@ import type { Severity } from '../model/findings.js';
 import type { ActionInfo, IamCatalogue } from './catalogue.js';
 import type { PolicyType } from './extract.js';
 import { isPlaceholder, type PolicyPath } from './resolve.js';
+import { matchesWildcard } from '../model/wildcard.js';
 
 /** A problem found in a resolved policy document, located by its JSON path. */
 export interface PolicyIssue {
@@ -400,12 +401,9 @@ function keyMatches(catalogueKey: string, key: string): boolean {
   return new RegExp(`^${pattern}$`, 'i').test(key);
 }
 
-function wildcard(pattern: string): RegExp {
-  const source = pattern
-    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-    .replaceAll('*', '.*')
-    .replaceAll('?', '.');
-  return new RegExp(`^${source}$`, 'i');
+/** Policy text never becomes a regular expression: `s3:**********!` must not backtrack. */
+function wildcard(pattern: string): { test: (name: string) => boolean } {
+  return { test: (name) => matchesWildcard(pattern, name) };
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
