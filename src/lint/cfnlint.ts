@@ -26,6 +26,8 @@ export interface LintOptions {
   cwd: string;
   cores: number;
   env: NodeJS.ProcessEnv;
+  /** Stops every cfn-lint process of the run (SIGINT / SIGTERM of our own process). */
+  stop?: AbortSignal;
 }
 
 export const INSTALL_HINT =
@@ -80,6 +82,8 @@ export async function lintTemplates(
       }
       return;
     }
+    if (options.stop?.aborted)
+      throw new UserError('cfn-lint was stopped: the run received a stop signal.');
     const { failure } = outcome;
     if (failure.kind === 'missing' || failure.kind === 'unstartable') throw setupError(failure);
     // A crash on a template that every setup can check is the setup's fault (bad args, config).
@@ -162,6 +166,7 @@ async function runCfnLint(
     reject: false,
     timeout: options.timeoutSeconds * 1000,
     maxBuffer: 256 * 1024 * 1024,
+    ...(options.stop ? { cancelSignal: options.stop } : {}),
     ...(stdin === undefined ? { stdin: 'ignore' as const } : { input: stdin }),
   });
   const fail = (kind: Failure['kind'], detail: string): ShardOutcome => ({

@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -153,6 +154,7 @@ export async function validate(
 
   // Renderings are linted from here, and cfn-lint runs here so an untrusted .cfnlintrc is never read.
   const scratch = await fs.mkdtemp(path.join(os.tmpdir(), 'iac-action-'));
+  const stopping = stopOnSignals(scratch);
   try {
     const lintTargets: LintTarget[] = [];
     for (const { index, content } of lintable) {
@@ -178,6 +180,7 @@ export async function validate(
           cwd: settings.lint.trustRepoConfig ? settings.workspace : scratch,
           cores: deps.cores,
           env: deps.env,
+          stop: stopping.signal,
         })
       : Promise.resolve([]);
     lintRun.catch(() => {}); // awaited below; this only keeps an early failure from going unhandled
@@ -226,8 +229,28 @@ export async function validate(
       secretNames,
     };
   } finally {
+    stopping.release();
     await fs.rm(scratch, { recursive: true, force: true });
   }
+}
+
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+
+/**
+ * While cfn-lint runs: on SIGINT or SIGTERM stop its processes and remove the scratch folder, then
+ * let the signal end the process as it would have (unless someone else handles it).
+ */
+function stopOnSignals(scratch: string): { signal: AbortSignal; release: () => void } {
+  const controller = new AbortController();
+  const onSignal = (signal: NodeJS.Signals) => {
+    release();
+    controller.abort();
+    rmSync(scratch, { recursive: true, force: true });
+    if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+  };
+  const release = () => STOP_SIGNALS.forEach((s) => process.off(s, onSignal));
+  STOP_SIGNALS.forEach((s) => process.once(s, onSignal));
+  return { signal: controller.signal, release };
 }
 
 /** "12 files skipped: not templates", so a user sees what a folder scan did not check. */

@@ -100,63 +100,37 @@ describe('cfn-lint (the real one)', () => {
     expect((bad as Error).message).toMatch(/xx-nowhere-1|region/i);
   });
 
-  it('isolates a file that makes cfn-lint time out; the other files keep their findings', async () => {
-    // Reports one finding per template it is given, and hangs on a file named slow*.
-    const ws = await workspace({
-      'slow-lint':
-        '#!/bin/sh\nout=""\nfor a in "$@"; do case "$a" in */slow*) exec sleep 30;; */*) out="$out${out:+,}{\\"Filename\\":\\"$a\\",\\"Level\\":\\"Warning\\",\\"Message\\":\\"seen\\",\\"Rule\\":{\\"Id\\":\\"W1\\"}}";; esac; done\necho "[$out]"\n',
-      ...Object.fromEntries(
-        ['a', 'b', 'slow', 'c', 'd'].map((n) => [`${n}.yaml`, 'Resources: {}\n']),
-      ),
-    });
-    await fs.chmod(path.join(ws, 'slow-lint'), 0o755);
-    const targets = ['a', 'b', 'slow', 'c', 'd'].map((n) => ({
-      path: path.join(ws, `${n}.yaml`),
-      file: `${n}.yaml`,
-      size: 1,
-    }));
-    const findings = await lintTemplates(
-      targets,
-      options(ws, { executable: path.join(ws, 'slow-lint'), timeoutSeconds: 1, cores: 1 }),
-    );
-    expect(findings.map((f) => `${f.file} ${f.ruleId}`).sort()).toEqual([
-      'a.yaml W1',
-      'b.yaml W1',
-      'c.yaml W1',
-      'd.yaml W1',
-      'slow.yaml L1001',
-    ]);
-    expect(findings.find((f) => f.file === 'slow.yaml')!.message).toMatch(
-      /could not check this file: timed out after 1 s/,
-    );
-  });
+  /** Reports one finding per template; hangs on a file named slow*, kills itself on bomb*. */
+  const FAKE_LINT =
+    '#!/bin/sh\nout=""\nfor a in "$@"; do case "$a" in */slow*) exec sleep 30;; */bomb*) kill -SEGV $$;; */*) out="$out${out:+,}{\\"Filename\\":\\"$a\\",\\"Level\\":\\"Warning\\",\\"Message\\":\\"seen\\",\\"Rule\\":{\\"Id\\":\\"W1\\"}}";; esac; done\necho "[$out]"\n';
 
-  it('isolates a file that kills cfn-lint with a signal, naming the signal', async () => {
-    const ws = await workspace({
-      'crashing-lint': `#!/bin/sh\nfor a in "$@"; do case "$a" in */bomb*) kill -SEGV $$;; esac; done\nexec '${cfnLint}' "$@"\n`,
-      'bomb.yaml': 'Resources: {}\n',
-      'a.yaml':
-        'Parameters:\n  Unused:\n    Type: String\nResources:\n  B:\n    Type: AWS::S3::Bucket\n',
-      'b.yaml':
-        'Resources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties:\n      BucketNam: x\n',
-    });
-    await fs.chmod(path.join(ws, 'crashing-lint'), 0o755);
-    const targets = ['a', 'bomb', 'b'].map((n) => ({
-      path: path.join(ws, `${n}.yaml`),
-      file: `${n}.yaml`,
-      size: 1,
-    }));
-    const findings = await lintTemplates(
-      targets,
-      options(ws, { executable: path.join(ws, 'crashing-lint'), cores: 1 }),
-    );
-    expect(findings.map((f) => `${f.file} ${f.ruleId}`).sort()).toEqual([
-      'a.yaml W2001',
-      'b.yaml E3002',
-      'bomb.yaml L1001',
-    ]);
-    expect(findings.find((f) => f.file === 'bomb.yaml')!.message).toMatch(/killed by SIGSEGV/);
-  });
+  it.each([
+    ['slow', /could not check this file: timed out after 1 s/],
+    ['bomb', /could not check this file: killed by SIGSEGV/],
+  ])(
+    'isolates a file that makes cfn-lint fail (%s); the other files keep their findings',
+    async (culprit, message) => {
+      const names = ['a', 'b', culprit, 'c', 'd'];
+      const ws = await workspace({
+        'fake-lint': FAKE_LINT,
+        ...Object.fromEntries(names.map((n) => [`${n}.yaml`, 'Resources: {}\n'])),
+      });
+      await fs.chmod(path.join(ws, 'fake-lint'), 0o755);
+      const targets = names.map((n) => ({
+        path: path.join(ws, `${n}.yaml`),
+        file: `${n}.yaml`,
+        size: 1,
+      }));
+      const findings = await lintTemplates(
+        targets,
+        options(ws, { executable: path.join(ws, 'fake-lint'), timeoutSeconds: 1, cores: 1 }),
+      );
+      expect(findings.map((f) => `${f.file} ${f.ruleId}`).sort()).toEqual(
+        ['a.yaml W1', 'b.yaml W1', `${culprit}.yaml L1001`, 'c.yaml W1', 'd.yaml W1'].sort(),
+      );
+      expect(findings.find((f) => f.file === `${culprit}.yaml`)!.message).toMatch(message);
+    },
+  );
 
   it('tells a missing executable and a broken setup from a file cfn-lint cannot check', async () => {
     const ws = await workspace({

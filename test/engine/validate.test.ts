@@ -1,13 +1,16 @@
+import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { setTimeout } from 'node:timers/promises';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { which } from '../../src/lint/install.js';
 import { silentLogger } from '../../src/model/logger.js';
 import { readSettings } from '../../src/model/settings.js';
 import { realEdges } from '../../src/pipeline/edges.js';
 import { validate } from '../../src/pipeline/validate.js';
-import { workspace } from '../helpers/paths.js';
+import { ROOT, workspace } from '../helpers/paths.js';
 
 const cfnLint = (await which('cfn-lint', process.env))!;
 const env = { PATH: process.env.PATH, HOME: process.env.HOME, AWS_REGION: 'us-east-1' };
@@ -94,4 +97,52 @@ describe('validation around cfn-lint', () => {
     );
     expect(validation.templates.map((t) => t.file)).not.toContain('templates/nested.json');
   });
+
+  it('on SIGTERM stops cfn-lint, removes its scratch folder and ends by the signal', async () => {
+    const ws = await workspace({ 'templates/a.yaml': UNUSED_PARAMETER });
+    const bin = await fs.mkdtemp(path.join(os.tmpdir(), 'slow-bin-'));
+    const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'scratch-'));
+    const pidFile = path.join(bin, 'pid');
+    await fs.writeFile(
+      path.join(bin, 'cfn-lint'),
+      `#!/bin/sh\n[ "$1" = --version ] && { echo "cfn-lint 1.51.0"; exit 0; }\necho $$ > '${pidFile}'\nexec sleep 60\n`,
+    );
+    await fs.chmod(path.join(bin, 'cfn-lint'), 0o755);
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        pathToFileURL(path.join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href,
+        path.join(ROOT, 'src/cli.ts'),
+        'validate',
+        'templates/',
+      ],
+      {
+        cwd: ws,
+        env: { PATH: `${bin}:${process.env.PATH}`, HOME: process.env.HOME, TMPDIR: tmp },
+        stdio: 'ignore',
+      },
+    );
+    const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+      child.on('exit', (_, signal) => resolve(signal)),
+    );
+    while (!(await fs.readFile(pidFile, 'utf8').catch(() => ''))) await setTimeout(50);
+    const lintPid = Number(await fs.readFile(pidFile, 'utf8'));
+    const scratch = async () => (await fs.readdir(tmp)).filter((f) => f.startsWith('iac-action-'));
+    expect(await scratch()).toHaveLength(1);
+    child.kill('SIGTERM');
+    expect(await exited).toBe('SIGTERM');
+    expect(await scratch()).toEqual([]);
+    for (let i = 0; i < 100 && isAlive(lintPid); i++) await setTimeout(50);
+    expect(isAlive(lintPid)).toBe(false);
+  });
 });
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
