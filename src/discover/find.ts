@@ -4,6 +4,7 @@ import { glob, isDynamicPattern } from 'tinyglobby';
 import { UserError } from '../model/errors.js';
 import type { CdkTemplate } from '../model/cdk.js';
 import { relativeToWorkspace, resolveInside } from '../model/files.js';
+import { wideEncoding } from '../model/text.js';
 import { isCloudAssembly, readCloudAssembly } from './cdk.js';
 
 /** A template file the user edits, before it is read or rendered. */
@@ -20,6 +21,10 @@ export interface TemplateSource {
   nestedIn?: { file: string; logicalId: string };
   /** Parameter values the parent stack passes to this nested one, where they are plain values. */
   passedParameters?: Record<string, string>;
+  /** Found by scanning a folder: a file that turns out not to be a template is skipped, not an error. */
+  scanned?: true;
+  /** Why the file is not read at all (a link out of the workspace): a finding on this path. */
+  refused?: string;
 }
 
 const TEMPLATE_EXTENSIONS = /\.(ya?ml|json|template|j2|njk)$/i;
@@ -38,11 +43,13 @@ function originOf(file: string): TemplateSource['origin'] {
 
 /**
  * Expand the `templates` input (files, folders, globs, CDK cloud assemblies) into template files,
- * each once, in a stable order. Anything that matches nothing is an error that names it.
+ * each once (by real path), in a stable order. Anything that matches nothing is an error that
+ * names it; `onSkipped` hears of every file a folder scan passes over as no template.
  */
 export async function findTemplates(
   workspace: string,
   patterns: readonly string[],
+  onSkipped: (file: string) => void = () => {},
 ): Promise<TemplateSource[]> {
   if (patterns.length === 0) {
     throw new UserError(
@@ -51,20 +58,22 @@ export async function findTemplates(
     );
   }
   const found = new Map<string, TemplateSource>();
-  const add = (source: TemplateSource) => {
-    if (!found.has(source.absolutePath)) found.set(source.absolutePath, source);
+  const add = async (source: TemplateSource) => {
+    // One file reached through a linked folder as well is checked once.
+    const real = await fs.realpath(source.absolutePath).catch(() => source.absolutePath);
+    if (!found.has(real)) found.set(real, source);
   };
   for (const pattern of patterns) {
     const sources = isDynamicPattern(pattern)
       ? await fromGlob(workspace, pattern)
-      : await fromPath(workspace, pattern);
+      : await fromPath(workspace, pattern, onSkipped);
     if (sources.length === 0) {
       throw new UserError(
         `"${pattern}" in input "templates" matched no CloudFormation templates.`,
         'Check the path; folders are searched for .yaml, .yml, .json, .template, .njk and .j2 files that have a Resources section.',
       );
     }
-    sources.forEach(add);
+    for (const source of sources) await add(source);
   }
   return [...found.values()];
 }
@@ -105,7 +114,11 @@ async function fromGlob(workspace: string, pattern: string): Promise<TemplateSou
   return sources;
 }
 
-async function fromPath(workspace: string, given: string): Promise<TemplateSource[]> {
+async function fromPath(
+  workspace: string,
+  given: string,
+  onSkipped: (file: string) => void,
+): Promise<TemplateSource[]> {
   const absolute = await resolveInside(workspace, given, 'Template path');
   let stat;
   try {
@@ -128,21 +141,32 @@ async function fromPath(workspace: string, given: string): Promise<TemplateSourc
   });
   const sources: TemplateSource[] = [];
   for (const match of matches.filter((m) => TEMPLATE_EXTENSIONS.test(m)).sort()) {
-    await resolveInside(workspace, match, 'Template');
-    if (!(await looksLikeTemplate(match))) continue;
-    sources.push({
+    const source: TemplateSource = {
       file: relativeToWorkspace(workspace, match),
       absolutePath: match,
       origin: originOf(match),
-    });
+      scanned: true,
+    };
+    // A link out of the workspace costs a finding on its own path, not the whole run.
+    const refused = await resolveInside(workspace, match, 'Template').then(
+      () => undefined,
+      (error: Error) => error.message,
+    );
+    if (refused) sources.push({ ...source, refused });
+    else if (await looksLikeTemplate(match)) sources.push(source);
+    else onSkipped(source.file);
   }
   return sources;
 }
 
 async function looksLikeTemplate(file: string): Promise<boolean> {
+  // A pipe or device would block the read: loading reports it as no regular file.
+  if (!(await fs.stat(file)).isFile()) return true;
   const handle = await fs.open(file, 'r');
   try {
     const { buffer, bytesRead } = await handle.read(Buffer.alloc(SNIFF_BYTES), 0, SNIFF_BYTES, 0);
+    // UTF-16 and UTF-32 hide the keys from this sniff: the parser reports their encoding instead.
+    if (wideEncoding(buffer.subarray(0, bytesRead))) return true;
     return LOOKS_LIKE_TEMPLATE.test(buffer.subarray(0, bytesRead).toString('utf8'));
   } finally {
     await handle.close();

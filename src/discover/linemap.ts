@@ -1,3 +1,5 @@
+import { matchesParts } from '../model/wildcard.js';
+
 /**
  * Nunjucks has no source maps, so findings on a rendering are mapped back to the template line
  * that most likely produced each rendered line: an identical line, or one whose `{{ ... }}` parts
@@ -10,21 +12,41 @@ export interface LineMapping {
   verbatim(renderedLine: number): boolean;
 }
 
-const TAG_ONLY = /^\s*(\{%[\s\S]*%\}|\{#[\s\S]*#\})\s*$/;
-const EXPRESSION = /\{\{[\s\S]*?\}\}/g;
-/** How far from the last match to look; bounds the work on large renderings. */
+/** How far from the last match to look, and how many line comparisons a whole mapping may cost. */
 const MAX_DISTANCE = 5_000;
+const MAX_COMPARISONS = 2_000_000;
+
+/** `text` without the spans from `open` to `close` (an unclosed span runs to the end). */
+function splitSpans(text: string, open: string, close: string): string[] {
+  const parts: string[] = [];
+  let from = 0;
+  for (;;) {
+    const start = text.indexOf(open, from);
+    if (start < 0) break;
+    parts.push(text.slice(from, start));
+    const end = text.indexOf(close, start + open.length);
+    from = end < 0 ? text.length : end + close.length;
+  }
+  parts.push(text.slice(from));
+  return parts;
+}
+
+/** A line that is only a `{% tag %}` or a `{# comment #}` produces no output line of its own. */
+function isTagOnly(line: string): boolean {
+  const t = line.trim();
+  return (
+    t.length >= 4 &&
+    ((t.startsWith('{%') && t.endsWith('%}')) || (t.startsWith('{#') && t.endsWith('#}')))
+  );
+}
 
 function matcher(line: string): ((rendered: string) => boolean) | undefined {
-  if (TAG_ONLY.test(line)) return undefined; // produces no output line of its own
-  const text = line.replace(/\{#[\s\S]*?#\}/g, '').trimEnd();
+  if (isTagOnly(line)) return undefined;
+  const text = splitSpans(line, '{#', '#}').join('').trimEnd();
   if (!text.includes('{{')) return (rendered) => rendered.trimEnd() === text;
-  const pattern = text
-    .split(EXPRESSION)
-    .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
-    .join('.*?');
-  const regex = new RegExp(`^${pattern}$`);
-  return (rendered) => regex.test(rendered.trimEnd());
+  // Each `{{ ... }}` can stand for anything; matched part by part, never as a regular expression.
+  const parts = splitSpans(text, '{{', '}}');
+  return (rendered) => matchesParts(parts, rendered.trimEnd());
 }
 
 export function mapRenderedLines(source: string, rendered: string): LineMapping {
@@ -33,11 +55,13 @@ export function mapRenderedLines(source: string, rendered: string): LineMapping 
   const map: number[] = [0];
   const exact: boolean[] = [false];
   let cursor = -1;
+  let budget = MAX_COMPARISONS;
   for (const line of rendered.split('\n')) {
     // Walk outward from the last match, ahead before back: loops repeat their body, so the
     // producing line may also lie behind.
     let best = -1;
-    for (let d = 0; d <= MAX_DISTANCE && best < 0; d++) {
+    // Past the budget, a line keeps the last match's source line: coarse, but bounded.
+    for (let d = 0; d <= MAX_DISTANCE && best < 0 && budget > 0; d++, budget -= 2) {
       const ahead = cursor + d + 1;
       const back = cursor - d;
       if (ahead < matchers.length && matchers[ahead]?.(line)) best = ahead;

@@ -35,11 +35,14 @@ export async function loadTemplate(
     ok: false,
     finding: findingOf(rule, { file: source.file, line: 1, column: 1, message }),
   });
+  if (source.refused) return fail(source.refused, TEMPLATE_RULES.unreadable);
   if (source.origin === 'nunjucks' && options.renderingRefused)
     return fail(options.renderingRefused, DISCOVERY_RULES.renderingRefused);
   let bytes: Buffer;
   try {
     const stat = await fs.stat(source.absolutePath);
+    if (!stat.isFile())
+      return fail('Not a regular file (a pipe or a device?); not read.', TEMPLATE_RULES.unreadable);
     if (stat.size > LIMITS.maxBytes) {
       return fail(
         `File is ${stat.size} bytes; templates larger than ${LIMITS.maxBytes} bytes (1 MiB) are not accepted by CloudFormation and are not parsed.`,

@@ -1,16 +1,30 @@
+/** Linux refuses a process whose arguments pass ARG_MAX (2 MiB with the environment): stay well below. */
+export const MAX_ARGUMENT_BYTES = 512 * 1024;
+
 /**
  * Split templates over a few cfn-lint processes, balanced by size (largest first onto the lightest
- * shard). Each process costs about a second to start, so small runs stay in one process.
+ * shard). Each process costs about a second to start, so small runs stay in one process; long path
+ * lists get more shards than cores, so no shard's arguments pass `maxArgumentBytes`.
  */
-export function planShards<T extends { size: number }>(
+export function planShards<T extends { size: number; path: string }>(
   items: readonly T[],
   cores: number,
   perShardMinimum = 4,
+  maxArgumentBytes = MAX_ARGUMENT_BYTES,
 ): T[][] {
-  const count = Math.max(1, Math.min(cores, Math.floor(items.length / perShardMinimum)));
+  // Each path costs its bytes plus a NUL and an 8-byte pointer; the largest decides the worst case.
+  const perPath = items.reduce((max, i) => Math.max(max, Buffer.byteLength(i.path) + 9), 1);
+  const cap = Math.max(1, Math.floor(maxArgumentBytes / perPath));
+  const byArguments = Math.ceil(items.length / cap);
+  const count = Math.max(
+    1,
+    byArguments,
+    Math.min(cores, Math.floor(items.length / perShardMinimum)),
+  );
   const shards = Array.from({ length: count }, () => ({ size: 0, items: [] as T[] }));
   for (const item of [...items].sort((a, b) => b.size - a.size)) {
-    const lightest = shards.reduce((min, s) => (s.size < min.size ? s : min));
+    const open = shards.filter((s) => s.items.length < cap);
+    const lightest = open.reduce((min, s) => (s.size < min.size ? s : min));
     lightest.items.push(item);
     lightest.size += item.size;
   }

@@ -6,7 +6,7 @@ export const TEMPLATE_RULES = defineRules({
     id: 'P1000',
     source: 'parser',
     severity: 'error',
-    title: 'YAML or JSON syntax error, or an unknown !Tag',
+    title: 'YAML or JSON syntax error',
     description:
       'The file is not valid YAML or JSON as CloudFormation reads it. The finding names the line and column; fix the syntax there.',
     tags: ['parser'],
@@ -24,9 +24,9 @@ export const TEMPLATE_RULES = defineRules({
     id: 'P1002',
     source: 'parser',
     severity: 'error',
-    title: 'Not UTF-8 text (binary content)',
+    title: 'Not UTF-8 text (binary content, UTF-16 or UTF-32)',
     description:
-      'A template must be UTF-8 YAML or JSON text; the file holds invalid UTF-8 or NUL bytes. Save it as UTF-8.',
+      'A template must be UTF-8 YAML or JSON text; the file holds invalid UTF-8 or NUL bytes, or starts with a UTF-16 or UTF-32 byte order mark. Save it as UTF-8.',
     tags: ['parser'],
   },
   empty: {
@@ -72,6 +72,15 @@ export const TEMPLATE_RULES = defineRules({
     title: 'File could not be read',
     description:
       'The file exists but could not be read; the message says why (permissions, a broken link).',
+    tags: ['parser'],
+  },
+  unknownTag: {
+    id: 'P1008',
+    source: 'parser',
+    severity: 'warning',
+    title: 'Unknown YAML tag (not a CloudFormation short form)',
+    description:
+      'A tag such as !Rain::Embed or !ValueOf is no CloudFormation short form: CloudFormation rejects it unless a tool replaces it first. The value is kept as an opaque Fn:: intrinsic (as cfn-lint does), so the rest of the file is still checked; each tag is named once.',
     tags: ['parser'],
   },
 });

@@ -26,3 +26,16 @@ export function shorten(message: string, max = MAX_MESSAGE_LENGTH): string {
   if (flat.length <= max) return flat;
   return `${flat.slice(0, max - 1)}… (${flat.length - max + 1} more characters)`;
 }
+
+/** UTF-32 first: its little-endian mark begins with UTF-16's. */
+const BYTE_ORDER_MARKS: [string, number[]][] = [
+  ['UTF-32LE', [0xff, 0xfe, 0, 0]],
+  ['UTF-32BE', [0, 0, 0xfe, 0xff]],
+  ['UTF-16LE', [0xff, 0xfe]],
+  ['UTF-16BE', [0xfe, 0xff]],
+];
+
+/** The UTF-16 or UTF-32 encoding a byte order mark announces, if the bytes start with one. */
+export function wideEncoding(bytes: Uint8Array): string | undefined {
+  return BYTE_ORDER_MARKS.find(([, mark]) => mark.every((b, i) => bytes[i] === b))?.[0];
+}

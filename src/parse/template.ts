@@ -11,8 +11,11 @@ import {
   type Node as YamlNode,
   type Tags,
 } from 'yaml';
+import { parse as parseJson, type ParseError, type ParseErrorCode } from 'jsonc-parser';
 import type { Finding } from '../model/findings.js';
+import { findingOf } from '../model/rules.js';
 import { TEMPLATE_RULES } from '../model/template-rules.js';
+import { shorten, wideEncoding } from '../model/text.js';
 import {
   LIMITS,
   type MapEntry,
@@ -24,7 +27,9 @@ import { lineWhereTooDeep } from './limits.js';
 
 export type { ParsedTemplate };
 
-export type ParseResult = { ok: true; template: ParsedTemplate } | { ok: false; finding: Finding };
+/** A parsed template may still carry warnings (unknown tags, kept as opaque values). */
+export type ParseResult =
+  { ok: true; template: ParsedTemplate; warnings: Finding[] } | { ok: false; finding: Finding };
 
 /** Short-form tags and the long-form key each stands for. */
 const SHORT_FORMS: Record<string, string> = {
@@ -91,6 +96,14 @@ export function parseTemplate(input: string | Uint8Array, file: string): ParseRe
       `File is ${size} bytes; templates larger than ${LIMITS.maxBytes} bytes (1 MiB) are not accepted by CloudFormation and are not parsed.`,
     );
   }
+  const encoding = typeof input === 'string' ? undefined : wideEncoding(input);
+  if (encoding)
+    return fail(
+      1,
+      1,
+      TEMPLATE_RULES.notText.id,
+      `File is ${encoding} text (by its byte order mark); CloudFormation and cfn-lint read UTF-8 only. Save it as UTF-8.`,
+    );
   let text = typeof input === 'string' ? input : new TextDecoder('utf-8').decode(input);
   const invalid = text.indexOf('\uFFFD');
   if (typeof input !== 'string' && invalid >= 0) {
@@ -167,16 +180,14 @@ export function parseTemplate(input: string | Uint8Array, file: string): ParseRe
     return { line: p.line, column: p.col };
   };
 
-  const problem = doc.errors[0] ?? doc.warnings.find((w) => w.code === 'TAG_RESOLVE_FAILED');
+  const problem = doc.errors[0];
   if (problem) {
     const p = pos(problem.pos[0]);
     const detail = problem.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
     const message =
       problem.code === 'DUPLICATE_KEY'
         ? 'Duplicate key: each key may appear once in a mapping.'
-        : problem.code === 'TAG_RESOLVE_FAILED'
-          ? `${detail.replace('Unresolved tag', 'Unknown tag')}; CloudFormation knows !Ref, !Sub, !GetAtt, !If and the other Fn:: short forms.`
-          : `${format === 'json' ? 'JSON' : 'YAML'} syntax error: ${detail}.`;
+        : `${format === 'json' ? 'JSON' : 'YAML'} syntax error: ${detail}.`;
     return fail(
       p.line,
       p.column,
@@ -186,8 +197,9 @@ export function parseTemplate(input: string | Uint8Array, file: string): ParseRe
   }
 
   let built: TemplateNode;
+  const walker = new Walker(doc, pos);
   try {
-    built = new Walker(doc, pos).walk(doc.contents as YamlNode | null, 0);
+    built = walker.walk(doc.contents as YamlNode | null, 0);
   } catch (error) {
     if (error instanceof LimitError)
       return fail(
@@ -215,36 +227,61 @@ export function parseTemplate(input: string | Uint8Array, file: string): ParseRe
       'Not a CloudFormation template: there is no Resources section (nor AWSTemplateFormatVersion).',
     );
   }
-  return { ok: true, template: { file, text, format, root: built } };
+  const warnings = [...walker.unknownTags].map(([tag, at]) =>
+    findingOf(TEMPLATE_RULES.unknownTag, {
+      file,
+      line: at.line,
+      column: at.column,
+      message: `Unknown tag ${shorten(tag, 100)}: kept as the intrinsic Fn::${shorten(tag.slice(1), 100)}, as cfn-lint reads it; CloudFormation itself knows only !Ref, !Sub, !GetAtt, !If and the other Fn:: short forms, so a tool must replace it before deployment.`,
+    }),
+  );
+  return { ok: true, template: { file, text, format, root: built }, warnings };
 }
 
+/**
+ * JSON.parse decides (YAML would accept trailing commas, comments and single quotes; CloudFormation
+ * does not); jsonc-parser, told to allow neither, says where, since V8's messages often do not.
+ */
 function strictJsonError(
   text: string,
 ): { line: number; column: number; message: string } | undefined {
   try {
     JSON.parse(text);
     return undefined;
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    const lineCol = /line (\d+) column (\d+)/.exec(message);
-    const offset = /position (\d+)/.exec(message);
-    let line = 1;
-    let column = 1;
-    if (lineCol) {
-      line = Number(lineCol[1]);
-      column = Number(lineCol[2]);
-    } else if (offset) {
-      const before = text.slice(0, Number(offset[1]));
-      line = before.split('\n').length;
-      column = Number(offset[1]) - before.lastIndexOf('\n');
-    }
+  } catch {
+    const errors: ParseError[] = [];
+    parseJson(text, errors, { disallowComments: true, allowTrailingComma: false });
+    const first = errors[0];
+    const offset = first?.offset ?? 0;
+    const before = text.slice(0, offset);
+    const lineStart = before.lastIndexOf('\n');
     return {
-      line,
-      column,
-      message: message.replace(/\s*\(line \d+ column \d+\)|\s*(in JSON )?at position \d+.*$/g, ''),
+      line: before.split('\n').length,
+      column: offset - lineStart,
+      message: first ? JSON_ERRORS[first.error] : 'not valid JSON',
     };
   }
 }
+
+/** jsonc-parser's error codes in words (its own printParseErrorCode gives only the code's name). */
+const JSON_ERRORS: Record<ParseErrorCode, string> = {
+  1: 'invalid character (strings need double quotes)',
+  2: 'invalid number',
+  3: 'property name expected (in double quotes)',
+  4: 'value expected',
+  5: 'colon expected',
+  6: 'comma expected',
+  7: 'closing brace expected',
+  8: 'closing bracket expected',
+  9: 'end of file expected',
+  10: 'comments are not allowed in JSON',
+  11: 'unexpected end of a comment',
+  12: 'unexpected end of a string',
+  13: 'unexpected end of a number',
+  14: 'invalid unicode escape',
+  15: 'invalid escape character',
+  16: 'invalid character in a string',
+};
 
 class LimitError extends Error {
   constructor(
@@ -259,6 +296,8 @@ class LimitError extends Error {
 class Walker {
   private nodes = 0;
   private aliases = 0;
+  /** Every tag that is no CloudFormation short form, with where it first appears. */
+  readonly unknownTags = new Map<string, Position>();
 
   constructor(
     private readonly doc: Document.Parsed,
@@ -328,8 +367,11 @@ class Walker {
 
   /** `!GetAtt A.B` becomes `{Fn::GetAtt: [A, B]}` and every other short form `{Fn::X: value}`. */
   private longForm(tag: string | undefined, value: TemplateNode): TemplateNode {
-    const name = tag?.startsWith('!') ? SHORT_FORMS[tag.slice(1)] : undefined;
-    if (!name) return value;
+    if (!tag?.startsWith('!')) return value;
+    // An unknown tag (`!Rain::Embed`, `!ValueOf`) becomes an opaque `Fn::` value, as in cfn-lint.
+    const name = SHORT_FORMS[tag.slice(1)] ?? `Fn::${tag.slice(1)}`;
+    if (!SHORT_FORMS[tag.slice(1)] && !this.unknownTags.has(tag))
+      this.unknownTags.set(tag, value.start);
     let inner = value;
     if (name === 'Fn::GetAtt' && value.kind === 'scalar' && typeof value.value === 'string') {
       const dot = value.value.indexOf('.');

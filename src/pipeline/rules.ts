@@ -1,6 +1,7 @@
 import { DEPLOY_RULES } from '../deploy/rules.js';
 import { DISCOVERY_RULES } from '../discover/rules.js';
 import { GUARD_RULES } from '../guard/rules.js';
+import { LINT_RULES } from '../lint/rules.js';
 import type { RuleDefinition } from '../model/rules.js';
 import { TEMPLATE_RULES } from '../model/template-rules.js';
 import { POLICY_RULES } from '../policies/rules.js';
@@ -14,6 +15,7 @@ import { STATEFUL_RULES } from '../stateful/rules.js';
 export const RULES: readonly RuleDefinition[] = [
   ...Object.values(TEMPLATE_RULES),
   ...Object.values(DISCOVERY_RULES),
+  ...Object.values(LINT_RULES),
   ...Object.values(STATEFUL_RULES),
   ...Object.values(DEPLOY_RULES),
   ...Object.values(POLICY_RULES),

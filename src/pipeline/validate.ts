@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,6 +18,7 @@ import type { Redactor } from '../model/redact.js';
 import type { Settings } from '../model/settings.js';
 import { knownParameters, type StackSelection, type StackSpec } from '../model/stacks.js';
 import type { Target } from '../model/targets.js';
+import { TEMPLATE_RULES } from '../model/template-rules.js';
 import { parseTemplate } from '../parse/template.js';
 import {
   withoutRepeatedLintFindings,
@@ -81,9 +83,12 @@ export async function validate(
     'environment' in input
       ? input.environment
       : await loadEnvironment(settings.workspace, settings.environment);
+  const skipped: string[] = [];
   const sources = await withNestedStacks(
     settings.workspace,
-    await findTemplates(settings.workspace, input.patterns ?? settings.templates),
+    await findTemplates(settings.workspace, input.patterns ?? settings.templates, (file) =>
+      skipped.push(file),
+    ),
     (content, file) => {
       const parsed = parseTemplate(content, file);
       return parsed.ok ? parsed.template : undefined;
@@ -120,27 +125,75 @@ export async function validate(
     ...(item.source.stackName ? { stackName: item.source.stackName } : {}),
   }));
 
+  // The work list: the manifest's stacks are joined to their templates here, once.
+  const stacksByFile = new Map<string, StackSpec[]>();
+  for (const stack of input.stacks?.all.values() ?? []) {
+    stacksByFile.set(stack.template, [...(stacksByFile.get(stack.template) ?? []), stack]);
+  }
+  // Our bounded parser sees every file first: one it refuses at a limit never reaches cfn-lint.
+  const targets: Target[] = [];
+  const unparsed = new Set<string>();
+  const lineMaps = new Map<string, LineMapping>();
+  const lintable: { index: number; content: string | Uint8Array }[] = [];
+  const notTemplates = new Set<number>();
+  const cdkTemplates = new Map<string, CdkTemplate>();
+  const sourceOf = new Map(sources.map((s) => [s.file, s]));
+  for (const [index, item] of loaded.entries()) {
+    if (!item.ok) {
+      findings.push(item.finding);
+      continue;
+    }
+    if (item.lines) lineMaps.set(item.source.file, item.lines);
+    if (item.source.cdk) cdkTemplates.set(item.source.file, item.source.cdk);
+    const parsed = parseTemplate(item.content, item.source.file);
+    if (
+      !parsed.ok &&
+      item.source.scanned &&
+      parsed.finding.ruleId === TEMPLATE_RULES.notATemplate.id
+    ) {
+      skipped.push(item.source.file); // e.g. a JSON file with a nested "Resources" key
+      notTemplates.add(index);
+      continue;
+    }
+    if (!parsed.ok) {
+      findings.push(parsed.finding);
+      unparsed.add(item.source.file);
+      if (!REFUSED_BEFORE_CFN_LINT.has(parsed.finding.ruleId))
+        lintable.push({ index, content: item.content });
+      continue;
+    }
+    lintable.push({ index, content: item.content });
+    findings.push(...parsed.warnings);
+    const resources = parsed.template.root.entries.find((e) => e.key === 'Resources')?.value;
+    entries[index]!.resources = resources?.kind === 'map' ? resources.entries.length : 0;
+    targets.push({
+      file: item.source.file,
+      template: parsed.template,
+      stacks: stacksByFile.get(item.source.file) ?? [],
+    });
+  }
+
   // Renderings are linted from here, and cfn-lint runs here so an untrusted .cfnlintrc is never read.
   const scratch = await fs.mkdtemp(path.join(os.tmpdir(), 'iac-action-'));
+  const stopping = stopOnSignals(scratch);
   try {
     const lintTargets: LintTarget[] = [];
     // A CDK stack names its region: cfn-lint checks it against that region's resource specs.
     const lintRegions = new Map<string, string>();
-    for (const [index, item] of loaded.entries()) {
-      if (!item.ok) continue;
-      let lintPath = item.source.absolutePath;
-      if (typeof item.content === 'string') {
+    for (const { index, content } of lintable) {
+      const source = loaded[index]!.source;
+      let lintPath = source.absolutePath;
+      if (typeof content === 'string') {
         lintPath = path.join(
           scratch,
-          `${index}-${path.basename(item.source.file).replace(/\.(j2|njk)$/i, '')}`,
+          `${index}-${path.basename(source.file).replace(/\.(j2|njk)$/i, '')}`,
         );
-        await fs.writeFile(lintPath, item.content);
+        await fs.writeFile(lintPath, content);
       }
-      lintTargets.push({ path: lintPath, file: item.source.file, size: item.content.length });
-      lintRegions.set(lintPath, item.source.cdk?.region ?? settings.aws.region);
+      lintTargets.push({ path: lintPath, file: source.file, size: content.length });
+      lintRegions.set(lintPath, source.cdk?.region ?? settings.aws.region);
     }
 
-    // cfn-lint starts first and reads the files itself; our own parsing runs while it works.
     const executable = lintTargets.length ? await deps.locateCfnLint() : undefined;
     const lintRun = executable
       ? Promise.all(
@@ -155,6 +208,7 @@ export async function validate(
                 cwd: settings.lint.trustRepoConfig ? settings.workspace : scratch,
                 cores: deps.cores,
                 env: deps.env,
+                stop: stopping.signal,
               },
             ),
           ),
@@ -162,43 +216,10 @@ export async function validate(
       : Promise.resolve([]);
     lintRun.catch(() => {}); // awaited below; this only keeps an early failure from going unhandled
     const versionRun = executable ? deps.cfnLintVersion(executable) : Promise.resolve(undefined);
-    // cfn-guard is located now so a missing binary fails before the parsing work.
     const guardExecutable =
       lintTargets.length && deps.locateCfnGuard && guardEnabled(settings)
         ? await deps.locateCfnGuard()
         : undefined;
-
-    // The work list: the manifest's stacks are joined to their templates here, once.
-    const stacksByFile = new Map<string, StackSpec[]>();
-    for (const stack of input.stacks?.all.values() ?? []) {
-      stacksByFile.set(stack.template, [...(stacksByFile.get(stack.template) ?? []), stack]);
-    }
-    const targets: Target[] = [];
-    const unparsed = new Set<string>();
-    const lineMaps = new Map<string, LineMapping>();
-    const cdkTemplates = new Map<string, CdkTemplate>();
-    const sourceOf = new Map(sources.map((s) => [s.file, s]));
-    for (const [index, item] of loaded.entries()) {
-      if (!item.ok) {
-        findings.push(item.finding);
-        continue;
-      }
-      if (item.lines) lineMaps.set(item.source.file, item.lines);
-      if (item.source.cdk) cdkTemplates.set(item.source.file, item.source.cdk);
-      const parsed = parseTemplate(item.content, item.source.file);
-      if (!parsed.ok) {
-        findings.push(parsed.finding);
-        unparsed.add(item.source.file);
-        continue;
-      }
-      const resources = parsed.template.root.entries.find((e) => e.key === 'Resources')?.value;
-      entries[index]!.resources = resources?.kind === 'map' ? resources.entries.length : 0;
-      targets.push({
-        file: item.source.file,
-        template: parsed.template,
-        stacks: stacksByFile.get(item.source.file) ?? [],
-      });
-    }
 
     const templates = targets.map((t) => t.template);
     const secretNames = registerTemplateSecrets(
@@ -221,10 +242,10 @@ export async function validate(
           )
         : Promise.resolve<GuardRun>({ findings: [], suppressions: [] }),
     ]);
-    // A file our parser rejected already has its finding; cfn-lint's E0000 would repeat it.
+    // A file our parser rejected already has its finding; cfn-lint's parse error would repeat it.
     findings.push(
       ...withoutRepeatedLintFindings(
-        lintFindings.filter((f) => !unparsed.has(f.file)),
+        lintFindings.filter((f) => !(unparsed.has(f.file) && f.ruleId === 'E0000')),
         policyOutcome.findings,
       ),
       ...policyOutcome.findings,
@@ -243,6 +264,7 @@ export async function validate(
       settings.policies.ignore,
     );
     const notices = [
+      ...(skipped.length ? [skippedNotice(skipped)] : []),
       // The offline fallback only matters to a run that has policies to check.
       ...(settings.policies.autoReason && policyOutcome.policies.length > 0
         ? [settings.policies.autoReason]
@@ -251,7 +273,7 @@ export async function validate(
       ...located.notices,
     ];
     return {
-      templates: entries,
+      templates: entries.filter((_, index) => !notTemplates.has(index)),
       findings: located.findings,
       policies: policyOutcome.policies,
       notices,
@@ -262,9 +284,41 @@ export async function validate(
       suppressions: guardRun.suppressions,
     };
   } finally {
+    stopping.release();
     await fs.rm(scratch, { recursive: true, force: true });
   }
 }
+
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+
+/**
+ * While cfn-lint runs: on SIGINT or SIGTERM stop its processes and remove the scratch folder, then
+ * let the signal end the process as it would have (unless someone else handles it).
+ */
+function stopOnSignals(scratch: string): { signal: AbortSignal; release: () => void } {
+  const controller = new AbortController();
+  const onSignal = (signal: NodeJS.Signals) => {
+    release();
+    controller.abort();
+    rmSync(scratch, { recursive: true, force: true });
+    if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+  };
+  const release = () => STOP_SIGNALS.forEach((s) => process.off(s, onSignal));
+  STOP_SIGNALS.forEach((s) => process.once(s, onSignal));
+  return { signal: controller.signal, release };
+}
+
+/** "12 files skipped: not templates", so a user sees what a folder scan did not check. */
+function skippedNotice(files: readonly string[]): string {
+  const named = [...files].sort().slice(0, 5).join(', ');
+  const more = files.length > 5 ? ` and ${files.length - 5} more` : '';
+  return `${files.length} file${files.length === 1 ? '' : 's'} skipped: not templates (no top-level Resources or AWSTemplateFormatVersion): ${named}${more}.`;
+}
+
+/** Limits of our parser (size, text, depth, aliases, values): cfn-lint could hang or crash there. */
+const REFUSED_BEFORE_CFN_LINT = new Set<string>(
+  [TEMPLATE_RULES.tooLarge, TEMPLATE_RULES.notText, TEMPLATE_RULES.tooDeep].map((r) => r.id),
+);
 
 /**
  * Each stack resolves the template's policies with its own values; no stack: the environment's.

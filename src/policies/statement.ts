@@ -1,4 +1,5 @@
 import type { ActionInfo, IamCatalogue } from './catalogue.js';
+import { matchesWildcard } from '../model/wildcard.js';
 import type { PolicyType } from './extract.js';
 import { isPlaceholder, type PolicyPath } from './resolve.js';
 
@@ -155,13 +156,9 @@ async function lookUpAction(item: Listed, catalogue: IamCatalogue): Promise<Acti
   return { ...item, kind: 'unknown-action', prefix, name, hint };
 }
 
-/** An IAM wildcard (`*`, `?`) as a case-insensitive regular expression. */
-export function wildcard(pattern: string): RegExp {
-  const source = pattern
-    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-    .replaceAll('*', '.*')
-    .replaceAll('?', '.');
-  return new RegExp(`^${source}$`, 'i');
+/** Policy text never becomes a regular expression: `s3:**********!` must not backtrack. */
+export function wildcard(pattern: string): { test: (name: string) => boolean } {
+  return { test: (name) => matchesWildcard(pattern, name) };
 }
 
 /** ` Did you mean "x"?` for the closest candidate by edit distance, when one is close enough. */

@@ -44,6 +44,44 @@ describe('findTemplates', () => {
     await expect(findTemplates(ws, ['../**/*.yaml'])).rejects.toThrow(/outside the workspace/);
   });
 
+  it('accepts names starting with "..", finds UTF-16 files, and takes a linked file once', async () => {
+    const ws = await workspace({
+      '..templates/a.yaml': TOPIC,
+      'templates/wide.yaml': '',
+      'templates/real/b.yaml': TOPIC,
+    });
+    await fs.writeFile(
+      path.join(ws, 'templates/wide.yaml'),
+      Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(TOPIC, 'utf16le')]),
+    );
+    await fs.symlink(path.join(ws, 'templates/real'), path.join(ws, 'templates/linked'));
+    expect((await findTemplates(ws, ['..templates/'])).map((t) => t.file)).toEqual([
+      '..templates/a.yaml',
+    ]);
+    expect((await findTemplates(ws, ['..templates/*.yaml'])).map((t) => t.file)).toEqual([
+      '..templates/a.yaml',
+    ]);
+    const found = await findTemplates(ws, ['templates/']);
+    expect(found.map((t) => t.file)).toEqual(['templates/linked/b.yaml', 'templates/wide.yaml']);
+  });
+
+  it('in a folder scan, refuses a link out of the workspace on its own path and counts skips', async () => {
+    const ws = await workspace({
+      'templates/a.yaml': TOPIC,
+      'templates/params.json': '[{"ParameterKey": "A"}]',
+    });
+    const outside = await fs.mkdtemp(path.join(os.tmpdir(), 'outside-'));
+    await fs.writeFile(path.join(outside, 'secret.yaml'), TOPIC);
+    await fs.symlink(path.join(outside, 'secret.yaml'), path.join(ws, 'templates/secret.yaml'));
+    const skipped: string[] = [];
+    const found = await findTemplates(ws, ['templates'], (file) => skipped.push(file));
+    expect(found.map((t) => [t.file, t.refused ?? 'ok'])).toEqual([
+      ['templates/a.yaml', 'ok'],
+      ['templates/secret.yaml', expect.stringMatching(/is a link to .*outside the workspace/)],
+    ]);
+    expect(skipped).toEqual(['templates/params.json']);
+  });
+
   it('names a path or pattern that matches nothing', async () => {
     const ws = await workspace({ 'templates/a.yaml': TOPIC });
     await expect(findTemplates(ws, ['missing.yaml'])).rejects.toThrow(

@@ -48,3 +48,20 @@ describe('mapping rendered lines back to the template', () => {
     expect(map.verbatim(lines.indexOf('  RawBucket:') + 1)).toBe(false);
   });
 });
+
+describe('line mapping stays bounded', () => {
+  it('maps a line of many expressions that a rendering does not match, without backtracking', () => {
+    const expressions = Array.from({ length: 24 }, (_, i) => `{{ v${i} }}`).join('-');
+    const source = `Resources:\n  Name: ${expressions}\n  Other: x\n`;
+    const rendered = `Resources:\n  Name: ${'a-'.repeat(2000)}\n  Other: x\n`;
+    const lines = mapRenderedLines(source, rendered);
+    expect([lines.line(1), lines.line(3)]).toEqual([1, 3]);
+    expect(lines.verbatim(3)).toBe(true);
+  });
+
+  it('ignores an unclosed comment or expression instead of scanning past it again and again', () => {
+    const source = `Resources:\n  A: ${'{#'.repeat(20000)}\n  B: ${'{{'.repeat(20000)}\n`;
+    const lines = mapRenderedLines(source, 'Resources:\n  A: \n  B: x\n');
+    expect([lines.line(1), lines.line(2), lines.line(3)]).toEqual([1, 2, 3]);
+  });
+});

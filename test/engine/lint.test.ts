@@ -100,22 +100,39 @@ describe('cfn-lint (the real one)', () => {
     expect((bad as Error).message).toMatch(/xx-nowhere-1|region/i);
   });
 
-  it('stops a cfn-lint that runs past the timeout, with a message naming the input', async () => {
-    const ws = await workspace({
-      'slow-lint': '#!/bin/sh\nexec sleep 30\n',
-      'a.yaml': 'Resources: {}\n',
-    });
-    await fs.chmod(path.join(ws, 'slow-lint'), 0o755);
-    const target = [{ path: path.join(ws, 'a.yaml'), file: 'a.yaml', size: 1 }];
-    await expect(
-      lintTemplates(
-        target,
-        options(ws, { executable: path.join(ws, 'slow-lint'), timeoutSeconds: 1 }),
-      ),
-    ).rejects.toThrow(/did not finish within 1 seconds/);
-  });
+  /** Reports one finding per template; hangs on a file named slow*, kills itself on bomb*. */
+  const FAKE_LINT =
+    '#!/bin/sh\nout=""\nfor a in "$@"; do case "$a" in */slow*) exec sleep 30;; */bomb*) kill -SEGV $$;; */*) out="$out${out:+,}{\\"Filename\\":\\"$a\\",\\"Level\\":\\"Warning\\",\\"Message\\":\\"seen\\",\\"Rule\\":{\\"Id\\":\\"W1\\"}}";; esac; done\necho "[$out]"\n';
 
-  it('explains a missing executable and output that is not a report', async () => {
+  it.each([
+    ['slow', /could not check this file: timed out after 1 s/],
+    ['bomb', /could not check this file: killed by SIGSEGV/],
+  ])(
+    'isolates a file that makes cfn-lint fail (%s); the other files keep their findings',
+    async (culprit, message) => {
+      const names = ['a', 'b', culprit, 'c', 'd'];
+      const ws = await workspace({
+        'fake-lint': FAKE_LINT,
+        ...Object.fromEntries(names.map((n) => [`${n}.yaml`, 'Resources: {}\n'])),
+      });
+      await fs.chmod(path.join(ws, 'fake-lint'), 0o755);
+      const targets = names.map((n) => ({
+        path: path.join(ws, `${n}.yaml`),
+        file: `${n}.yaml`,
+        size: 1,
+      }));
+      const findings = await lintTemplates(
+        targets,
+        options(ws, { executable: path.join(ws, 'fake-lint'), timeoutSeconds: 1, cores: 1 }),
+      );
+      expect(findings.map((f) => `${f.file} ${f.ruleId}`).sort()).toEqual(
+        ['a.yaml W1', 'b.yaml W1', `${culprit}.yaml L1001`, 'c.yaml W1', 'd.yaml W1'].sort(),
+      );
+      expect(findings.find((f) => f.file === `${culprit}.yaml`)!.message).toMatch(message);
+    },
+  );
+
+  it('tells a missing executable and a broken setup from a file cfn-lint cannot check', async () => {
     const ws = await workspace({
       'noisy-lint': '#!/bin/sh\necho "Traceback: boom" >&2\nexit 1\n',
       'a.yaml': 'Resources: {}\n',
@@ -127,7 +144,7 @@ describe('cfn-lint (the real one)', () => {
     ).rejects.toThrow(/cfn-lint was not found/);
     await expect(
       lintTemplates(target, options(ws, { executable: path.join(ws, 'noisy-lint') })),
-    ).rejects.toThrow(/exit code 1.*\n.*Traceback: boom/);
+    ).rejects.toThrow(/one-resource template too: exit code 1.*\n.*Traceback: boom/);
   });
 
   it('reports its version, read from the package metadata or from cfn-lint itself', async () => {
@@ -206,14 +223,30 @@ describe('locating cfn-lint', () => {
 
 describe('pure helpers', () => {
   it('balances shards by size and keeps small runs in one process', () => {
-    expect(planShards([{ size: 1 }, { size: 2 }], 2)).toHaveLength(1);
+    expect(
+      planShards(
+        [
+          { size: 1, path: 'a' },
+          { size: 2, path: 'b' },
+        ],
+        2,
+      ),
+    ).toHaveLength(1);
     const shards = planShards(
-      [9, 1, 1, 1, 3, 3, 2, 2].map((size) => ({ size })),
+      [9, 1, 1, 1, 3, 3, 2, 2].map((size, i) => ({ size, path: `t${i}.yaml` })),
       2,
     );
     expect(shards).toHaveLength(2);
     const sums = shards.map((s) => s.reduce((n, t) => n + t.size, 0));
     expect(Math.abs(sums[0]! - sums[1]!)).toBeLessThanOrEqual(1);
+  });
+
+  it("keeps every shard's path list under the argument limit, whatever the cores", () => {
+    const items = Array.from({ length: 1000 }, (_, i) => ({ size: 1, path: `/w/${i}`.padEnd(91) }));
+    const shards = planShards(items, 2, 4, 10_000);
+    expect(shards.length).toBe(10);
+    expect(Math.max(...shards.map((s) => s.length))).toBe(100);
+    expect(shards.flat()).toHaveLength(1000);
   });
 
   it('shortens long messages and says by how much', () => {

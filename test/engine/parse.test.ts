@@ -83,7 +83,6 @@ describe('malformed input gives one finding that names the line', () => {
   const cases: [string, string, number, RegExp][] = [
     ['tabs.yaml', 'P1000', 3, /Tabs are not allowed/],
     ['duplicate-keys.yaml', 'P1005', 4, /Duplicate key/],
-    ['unknown-tag.yaml', 'P1000', 5, /Unknown tag: !Reff/],
     ['syntax.yaml', 'P1000', 4, /YAML syntax error/],
     ['empty.yaml', 'P1003', 1, /empty/],
     ['binary.yaml', 'P1002', 1, /binary|UTF-8/],
@@ -106,6 +105,43 @@ describe('malformed input gives one finding that names the line', () => {
     expect(result.finding.message).toMatch(message);
     if (line) expect(result.finding.line).toBe(line);
     else expect(result.finding.line).toBeGreaterThan(0);
+  });
+
+  it('points JSON syntax errors at their own line and column', () => {
+    const at = (text: string) => {
+      const result = parseTemplate(text, 'a.json');
+      return result.ok
+        ? 'parsed'
+        : [result.finding.line, result.finding.column, result.finding.message];
+    };
+    expect(at('{\n "Resources": {\n  "A": {"Type": \'x\'}}}')).toEqual([
+      3,
+      17,
+      'JSON syntax error: invalid character (strings need double quotes).',
+    ]);
+    expect(at('{\n "Resources": {\n  "A": {"Type": "x",}\n }\n}')).toEqual([
+      3,
+      21,
+      'JSON syntax error: property name expected (in double quotes).',
+    ]);
+    expect(at('{\n "Resources": {}, // note\n "X": 1\n}')).toEqual([
+      2,
+      19,
+      'JSON syntax error: comments are not allowed in JSON.',
+    ]);
+  });
+
+  it.each([
+    ['UTF-16LE', [0xff, 0xfe], 'utf16le'],
+    ['UTF-16BE', [0xfe, 0xff], 'utf16le'],
+    ['UTF-32LE', [0xff, 0xfe, 0, 0], 'utf16le'],
+  ] as const)('names a %s file by its byte order mark', (encoding, mark, body) => {
+    const bytes = Buffer.concat([Buffer.from(mark), Buffer.from('Resources: {}\n', body)]);
+    const result = parseTemplate(bytes, 'wide.yaml');
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.finding.ruleId).toBe('P1002');
+    expect(result.finding.message).toContain(`File is ${encoding} text`);
   });
 
   it('refuses files over 1 MiB without parsing them', () => {
@@ -137,5 +173,44 @@ describe('malformed input gives one finding that names the line', () => {
     const text = 'Resources:\n  A: &a\n    Type: AWS::SNS::Topic\n    Metadata:\n      Self: *a\n';
     const result = parseTemplate(text, 'self.yaml');
     expect(result.ok).toBe(false);
+  });
+});
+
+describe('unknown tags, as cfn-lint reads them', () => {
+  it('keeps each as an opaque Fn:: value and names every tag once, where it first appears', () => {
+    const text = [
+      'Resources:',
+      '  Bucket:',
+      '    Type: AWS::S3::Bucket',
+      '    Properties:',
+      '      BucketName: !ValueOf [Name, Value]',
+      '      Tags: !Rain::Embed tags.yaml',
+      '  Other:',
+      '    Type: AWS::S3::Bucket',
+      '    Properties: { BucketName: !ValueOf [Other, Value] }',
+      '',
+    ].join('\n');
+    const result = parseTemplate(text, 'tags.yaml');
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(toPlain(result.template.root)).toMatchObject({
+      Resources: {
+        Bucket: {
+          Properties: {
+            BucketName: { 'Fn::ValueOf': ['Name', 'Value'] },
+            Tags: { 'Fn::Rain::Embed': 'tags.yaml' },
+          },
+        },
+      },
+    });
+    expect(result.warnings.map((w) => [w.ruleId, w.severity, w.line, w.message])).toEqual([
+      [
+        'P1008',
+        'warning',
+        5,
+        expect.stringMatching(/^Unknown tag !ValueOf: kept as .*Fn::ValueOf/),
+      ],
+      ['P1008', 'warning', 6, expect.stringMatching(/^Unknown tag !Rain::Embed/)],
+    ]);
   });
 });
