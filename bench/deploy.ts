@@ -1,7 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import { realAwsClients, type AwsClients } from '../src/deploy/aws.js';
 import { startMoto } from '../test/helpers/moto.js';
-import { runStage, TEST_ENV, workspace } from '../test/helpers/stage.js';
+import { workspace } from '../test/helpers/paths.js';
+import { runStage, TEST_ENV } from '../test/helpers/stage.js';
 
 const STACKS = 6;
 /** Simulated round trip of one CloudFormation API call: moto answers in about a millisecond. */

@@ -5,7 +5,8 @@ import {
 } from '@aws-sdk/client-cloudformation';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startMoto, type Moto } from '../helpers/moto.js';
-import { runStage, TEST_ENV, workspace } from '../helpers/stage.js';
+import { workspace } from '../helpers/paths.js';
+import { runStage, TEST_ENV } from '../helpers/stage.js';
 
 let moto: Moto;
 beforeAll(async () => {

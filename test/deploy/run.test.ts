@@ -1,18 +1,16 @@
-import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { realEdges } from '../../src/pipeline/edges.js';
 import { silentLogger } from '../../src/model/logger.js';
 import { runPipeline } from '../../src/pipeline/pipeline.js';
 import { readSettings, type InputName } from '../../src/model/settings.js';
+import { runBuiltAction } from '../helpers/built.js';
 import { startMoto, type Moto } from '../helpers/moto.js';
+import { ROOT, workspace } from '../helpers/paths.js';
 import { TEST_ENV } from '../helpers/stage.js';
 
-const exec = promisify(execFile);
 let moto: Moto;
 beforeAll(async () => {
   moto = await startMoto();
@@ -21,11 +19,7 @@ afterAll(() => moto.stop());
 beforeEach(() => moto.reset());
 afterEach(() => vi.unstubAllEnvs());
 
-async function demoWorkspace(): Promise<string> {
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'iac-run-'));
-  await fs.cp('examples/demo', dir, { recursive: true });
-  return dir;
-}
+const demoWorkspace = () => workspace({ '.': { copy: path.join(ROOT, 'examples/demo') } });
 
 async function stackNames(): Promise<string[]> {
   const client = new CloudFormationClient({
@@ -63,7 +57,7 @@ describe('run', () => {
   });
 
   it('resolves policies with the parameter values the manifest deploys each stack with', async () => {
-    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'iac-run-'));
+    const dir = await workspace({});
     const template = [
       'Parameters:',
       '  Target:',
@@ -116,7 +110,7 @@ describe('run', () => {
   });
 
   it('plans a manifest whose templates live outside the default templates/ folder', async () => {
-    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'iac-run-'));
+    const dir = await workspace({});
     await fs.mkdir(path.join(dir, 'infra'));
     await fs.writeFile(
       path.join(dir, 'infra/topic.yaml'),
@@ -143,28 +137,19 @@ describe('run', () => {
 
   it('runs the built action (dist/index.js) in deploy mode and sets stack outputs as action outputs', async () => {
     const dir = await demoWorkspace();
-    const output = path.join(dir, 'github-output');
-    await fs.writeFile(output, '');
-    const env = {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      ...TEST_ENV,
-      GITHUB_WORKSPACE: dir,
-      GITHUB_OUTPUT: output,
-      GITHUB_EVENT_NAME: 'workflow_dispatch',
-      RUNNER_TEMP: dir,
-      INPUT_MODE: 'deploy',
-      INPUT_ENVIRONMENT: 'demo',
-      INPUT_TEMPLATES: 'templates/',
-      'INPUT_ENDPOINT-URL': moto.endpoint,
-      'INPUT_POLICY-VALIDATION': 'offline',
+    const inputs = {
+      mode: 'deploy',
+      environment: 'demo',
+      templates: 'templates/',
+      'endpoint-url': moto.endpoint,
+      'policy-validation': 'offline',
     };
-    const { stdout } = await exec(process.execPath, [path.resolve('dist/index.js')], { env });
-    expect(stdout).toMatch(/demo-demo-storage: .*CREATE_COMPLETE/);
-    const outputs = await fs.readFile(output, 'utf8');
-    expect(outputs).toMatch(/storage-BucketArn<<\S+\narn:aws:s3:::iac-action-demo-demo-data\n/);
-    const json = /outputs<<(\S+)\n(.*)\n\1/.exec(outputs);
-    expect(JSON.parse(json![2]!)).toMatchObject({
+    const env = { ...TEST_ENV, GITHUB_EVENT_NAME: 'workflow_dispatch' };
+    const deployed = await runBuiltAction(dir, inputs, { env });
+    expect(deployed.code).toBe(0);
+    expect(deployed.stdout).toMatch(/demo-demo-storage: .*CREATE_COMPLETE/);
+    expect(deployed.outputs['storage-BucketArn']).toBe('arn:aws:s3:::iac-action-demo-demo-data');
+    expect(JSON.parse(deployed.outputs.outputs!)).toMatchObject({
       access: { RoleArn: expect.stringContaining(':role/') },
     });
     expect(await stackNames()).toEqual([
@@ -174,10 +159,10 @@ describe('run', () => {
     ]);
 
     // the same deploy on a pull_request event is refused before anything runs
-    const refused = await exec(process.execPath, [path.resolve('dist/index.js')], {
+    const refused = await runBuiltAction(dir, inputs, {
       env: { ...env, GITHUB_EVENT_NAME: 'pull_request' },
-    }).catch((error: { stdout: string; code: number }) => error);
+    });
     expect(refused.stdout).toMatch(/::error::.*refused on pull_request events/);
-    expect((refused as { code?: number }).code).toBe(1);
+    expect(refused.code).toBe(1);
   });
 });

@@ -1,18 +1,7 @@
-import { execFile } from 'node:child_process';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src/entry/cli.js';
-import { NODE24, ROOT, workspace } from '../helpers/paths.js';
-
-async function cli(args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const status = await main(args, { out: (s) => out.push(s), err: (s) => err.push(s), env, cwd });
-  return { status, stdout: out.join('\n'), stderr: err.join('\n') };
-}
-
-const noCredentials = { PATH: process.env.PATH, HOME: process.env.HOME };
+import { runBuiltCli } from '../helpers/built.js';
+import { cli, noCredentials } from '../helpers/cli.js';
+import { workspace } from '../helpers/paths.js';
 
 describe('iac-action validate', () => {
   it('exits 0 and prints a summary line when nothing blocks', async () => {
@@ -141,55 +130,20 @@ describe('iac-action validate', () => {
     expect(trusted.findings).toEqual([]);
   });
 
-  it('exits 2 with one clear message for bad usage and bad input', async () => {
-    const ws = await workspace({ 'templates/a.yaml': { copy: 'valid/queue.json' } });
-    const cases: [string[], RegExp][] = [
-      [[], /No command given/],
-      [['deploy-everything'], /Unknown command "deploy-everything"/],
-      [['validate', '--format', 'xml'], /--format "xml" is not one of: text, json/],
-      [['validate', '--fail-on', 'sometimes'], /Input "fail-on" is "sometimes"/],
-      [['validate', '--bogus'], /Unknown option '--bogus'/],
-      [['validate', 'nothing-here.yaml'], /"nothing-here.yaml" does not exist/],
-      [['validate', '../outside.yaml'], /outside the workspace/],
-      [['validate', '--environment', 'nope'], /Environment "nope" was not found/],
-    ];
-    for (const [args, message] of cases) {
-      const r = await cli(args, ws, noCredentials);
-      expect(r.status, args.join(' ')).toBe(2);
-      expect(r.stderr).toMatch(message);
-      expect(r.stderr).not.toMatch(/\n\s+at /);
-    }
-  });
-
-  it('exits 2 when cfn-lint is missing, with the install command', async () => {
-    const ws = await workspace({ 'templates/a.yaml': { copy: 'valid/bucket.yaml' } });
-    const r = await cli(['validate'], ws, { PATH: '/nonexistent' });
-    expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/cfn-lint is not installed[\s\S]*pip install cfn-lint==1\.51\.0/);
-  });
-
   it('the built dist/cli.js runs on Node 24 with the same exit codes', async () => {
     const ws = await workspace({
       'templates/bucket.yaml': { copy: 'valid/bucket.yaml' },
       'bad/x.yaml': { copy: 'malformed/duplicate-keys.yaml' },
     });
-    const run = promisify(execFile);
-    const ok = await run(NODE24, [path.join(ROOT, 'dist/cli.js'), 'validate', '--format', 'json'], {
-      cwd: ws,
-    });
+    const ok = await runBuiltCli(ws, ['validate', '--format', 'json']);
+    expect(ok.code).toBe(0);
     expect(JSON.parse(ok.stdout).summary.blocking).toBe(false);
-    const bad = await run(NODE24, [path.join(ROOT, 'dist/cli.js'), 'validate', 'bad/x.yaml'], {
-      cwd: ws,
-    }).catch((e: { code: number; stdout: string }) => e);
+    const bad = await runBuiltCli(ws, ['validate', 'bad/x.yaml']);
     expect(bad).toMatchObject({
       code: 1,
       stdout: expect.stringContaining('bad/x.yaml:4:3 error P1005 Duplicate key'),
     });
-    const usage = await run(
-      NODE24,
-      [path.join(ROOT, 'dist/cli.js'), 'validate', '--format', 'xml'],
-      { cwd: ws },
-    ).catch((e: { code: number }) => e);
+    const usage = await runBuiltCli(ws, ['validate', '--format', 'xml']);
     expect(usage).toMatchObject({ code: 2 });
   });
 });

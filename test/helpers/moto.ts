@@ -36,7 +36,8 @@ export async function startMoto(): Promise<Moto> {
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4000);
   });
-  const deadline = Date.now() + 20_000;
+  // Starting moto imports boto and Flask: seconds on a quiet machine, far more on a loaded one.
+  const deadline = Date.now() + 60_000;
   for (;;) {
     try {
       const answer = await fetch(`${endpoint}/moto-api/`);

@@ -1,5 +1,4 @@
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import type { Logger } from '../../src/model/logger.js';
 import { readSettings, type InputName } from '../../src/model/settings.js';
@@ -24,16 +23,6 @@ export const TEST_ENV = {
   AWS_SECRET_ACCESS_KEY: 'testing',
   AWS_REGION: 'us-east-1',
 };
-
-/** A workspace folder with the given files. */
-export async function workspace(files: Record<string, string>): Promise<string> {
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'iac-deploy-'));
-  for (const [file, text] of Object.entries(files)) {
-    await fs.mkdir(path.dirname(path.join(dir, file)), { recursive: true });
-    await fs.writeFile(path.join(dir, file), text);
-  }
-  return dir;
-}
 
 export interface StageRun extends DeployStageResult {
   lines: string[];

@@ -1,22 +1,17 @@
-import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACTIONS_BOT_LOGIN } from '../../src/report/sticky.js';
+import { runBuiltAction, type BuiltRun } from '../helpers/built.js';
 import { COMMENT_BODY_LIMIT, GitHubServer } from '../helpers/github-server.js';
+import { workspace } from '../helpers/paths.js';
 
 /**
  * The built action (dist/index.js, as committed) run the way the runner starts it, on Node 24,
  * against the local GitHub server: a pull_request event payload, INPUT_* variables, and the
  * GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files.
  */
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const node24 = path.join(root, 'node_modules/node/bin/node');
-const bundle = path.join(root, 'dist/index.js');
-const run = promisify(execFile);
 
 const HOSTILE = '</details>|`x`@org/team::error::pwned<b>';
 const server = new GitHubServer('octo/infra');
@@ -40,33 +35,12 @@ afterAll(async () => {
   await fs.rm(dir, { recursive: true, force: true });
 });
 
-interface ActionRun {
-  code: number;
-  stdout: string;
-  outputs: Record<string, string>;
-  summary: string;
-}
-
-async function workspace(name: string, templates: Record<string, string>): Promise<string> {
-  const ws = path.join(dir, name);
-  await fs.mkdir(path.join(ws, 'templates'), { recursive: true });
-  for (const [file, text] of Object.entries(templates))
-    await fs.writeFile(path.join(ws, 'templates', file), text);
-  return ws;
-}
-
-async function runAction(ws: string, token: string, label: string): Promise<ActionRun> {
+async function runAction(ws: string, token: string, label: string): Promise<BuiltRun> {
   const runner = path.join(dir, `runner-${label}`);
   await fs.mkdir(runner, { recursive: true });
-  const files = {
-    output: path.join(runner, 'output'),
-    summary: path.join(runner, 'summary'),
-    event: path.join(runner, 'event.json'),
-  };
-  await fs.writeFile(files.output, '');
-  await fs.writeFile(files.summary, '');
+  const event = path.join(runner, 'event.json');
   await fs.writeFile(
-    files.event,
+    event,
     JSON.stringify({
       action: 'synchronize',
       number: 7,
@@ -77,56 +51,27 @@ async function runAction(ws: string, token: string, label: string): Promise<Acti
       },
     }),
   );
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    GITHUB_ACTIONS: 'true',
-    GITHUB_WORKSPACE: ws,
-    GITHUB_EVENT_NAME: 'pull_request',
-    GITHUB_EVENT_PATH: files.event,
-    GITHUB_REPOSITORY: 'octo/infra',
-    GITHUB_SERVER_URL: 'https://github.com',
-    GITHUB_API_URL: server.url,
-    GITHUB_RUN_ID: '4242',
-    GITHUB_SHA: 'f'.repeat(40),
-    GITHUB_WORKFLOW: 'checks',
-    GITHUB_JOB: 'cloudformation',
-    GITHUB_OUTPUT: files.output,
-    GITHUB_STEP_SUMMARY: files.summary,
-    RUNNER_TEMP: runner,
-    INPUT_TEMPLATES: 'templates/',
-    'INPUT_GITHUB-TOKEN': token,
-    INPUT_COMMENT: 'true',
-    'INPUT_POLICY-VALIDATION': 'off',
+  const inputs = {
+    templates: 'templates/',
+    'github-token': token,
+    comment: 'true',
+    'policy-validation': 'off',
   };
-  let code = 0;
-  let stdout = '';
-  try {
-    ({ stdout } = await run(node24, [bundle], {
-      env,
-      cwd: ws,
-      timeout: 120_000,
-      maxBuffer: 64 * 1024 * 1024,
-    }));
-  } catch (error) {
-    const failed = error as { code?: number; stdout?: string };
-    code = failed.code ?? -1;
-    stdout = failed.stdout ?? '';
-  }
-  return {
-    code,
-    stdout,
-    outputs: parseOutputs(await fs.readFile(files.output, 'utf8')),
-    summary: await fs.readFile(files.summary, 'utf8'),
-  };
-}
-
-/** GITHUB_OUTPUT's `name<<DELIMITER` heredoc format. */
-function parseOutputs(text: string): Record<string, string> {
-  const outputs: Record<string, string> = {};
-  const pattern = /^([\w-]+)<<(\S+)\n([\s\S]*?)\n\2$/gm;
-  for (const m of text.matchAll(pattern)) outputs[m[1]!] = m[3]!;
-  return outputs;
+  return runBuiltAction(ws, inputs, {
+    runner,
+    env: {
+      GITHUB_ACTIONS: 'true',
+      GITHUB_EVENT_NAME: 'pull_request',
+      GITHUB_EVENT_PATH: event,
+      GITHUB_REPOSITORY: 'octo/infra',
+      GITHUB_SERVER_URL: 'https://github.com',
+      GITHUB_API_URL: server.url,
+      GITHUB_RUN_ID: '4242',
+      GITHUB_SHA: 'f'.repeat(40),
+      GITHUB_WORKFLOW: 'checks',
+      GITHUB_JOB: 'cloudformation',
+    },
+  });
 }
 
 const hostileTemplate = `AWSTemplateFormatVersion: '2010-09-09'
@@ -144,9 +89,9 @@ Resources:
 
 describe('the built action on a pull request', () => {
   it('comments once, updates nothing on a re-run, and writes summary, annotations, SARIF and outputs', async () => {
-    const ws = await workspace('pr', {
-      'hostile.yaml': hostileTemplate,
-      'clean.yaml': cleanTemplate,
+    const ws = await workspace({
+      'templates/hostile.yaml': hostileTemplate,
+      'templates/clean.yaml': cleanTemplate,
     });
     const first = await runAction(ws, 'ghs_app', 'first');
     expect(first.code).toBe(1); // the findings fail the job
@@ -201,7 +146,7 @@ describe('the built action on a pull request', () => {
   });
 
   it('fork run: a read-only token gives a notice, the summary still has the report, and clean findings pass', async () => {
-    const ws = await workspace('fork', { 'clean.yaml': cleanTemplate });
+    const ws = await workspace({ 'templates/clean.yaml': cleanTemplate });
     const before = server.comments.length;
     const fork = await runAction(ws, 'ghs_fork', 'fork');
     expect(fork.code).toBe(0);

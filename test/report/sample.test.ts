@@ -1,93 +1,32 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';
+import { silentLogger } from '../../src/model/logger.js';
+import { readSettings, type InputName } from '../../src/model/settings.js';
+import { realEdges } from '../../src/pipeline/edges.js';
+import { runPipeline } from '../../src/pipeline/pipeline.js';
 import { renderComment } from '../../src/report/comment.js';
-import { finding, makeReport, policyFinding, RUN } from '../helpers/report.js';
+import { noCredentials } from '../helpers/cli.js';
+import { ROOT, workspace } from '../helpers/paths.js';
+import { RUN } from '../helpers/report.js';
 
 /**
- * README.md shows the exact comment this report renders. `UPDATE_DOCS=1 npx vitest run
- * test/report/sample.test.ts` rewrites the sample after a deliberate change to the comment.
+ * README.md shows the exact comment a real run renders over test/fixtures/sample: real cfn-lint
+ * and the offline policy checks. `npm run sample` rewrites it after a deliberate change.
  */
-const docs = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../README.md');
+const docs = path.join(ROOT, 'README.md');
 const START = '<!-- sample:start -->\n```markdown\n';
 const END = '```\n<!-- sample:end -->';
 
-const SAMPLE_REPORT = makeReport(
-  [
-    finding({ line: 14, column: 9 }),
-    policyFinding(),
-    finding({
-      severity: 'warning',
-      ruleId: 'W3005',
-      line: 30,
-      column: 5,
-      logicalId: 'Topic',
-      message: 'DependsOn should not reference Bucket as it is already implied by a Ref',
-      helpUrl: 'https://github.com/aws-cloudformation/cfn-lint/blob/main/docs/rules.md#w3005',
-    }),
-  ],
-  ['templates/bucket.yaml', 'templates/iam.yaml', 'templates/network.yaml', 'templates/queue.yaml'],
-  {
-    policies: [
-      {
-        file: 'templates/iam.yaml',
-        logicalId: 'DeployRole',
-        policyName: 'deploy',
-        policyType: 'IDENTITY_POLICY',
-        line: 18,
-      },
-    ],
-    plan: [
-      {
-        stackId: 'data',
-        stackName: 'data-lake',
-        region: 'eu-west-1',
-        changeSetName: 'iac-action-7-c0ffee0',
-        changeSetType: 'UPDATE',
-        status: 'blocked',
-        changes: [
-          {
-            logicalId: 'CuratedBucket',
-            resourceType: 'AWS::S3::Bucket',
-            action: 'add',
-            replacementCauses: [],
-            stateful: true,
-            blocked: false,
-          },
-          {
-            logicalId: 'Warehouse',
-            resourceType: 'AWS::Redshift::Cluster',
-            action: 'replace',
-            replacementCauses: ['NodeType', 'ClusterIdentifier'],
-            stateful: true,
-            blocked: true,
-          },
-          {
-            logicalId: 'Crawler',
-            resourceType: 'AWS::Glue::Crawler',
-            action: 'modify',
-            replacementCauses: [],
-            stateful: false,
-            blocked: false,
-          },
-        ],
-        iamChanges: ['GlueRole: + s3:GetObject on arn:aws:s3:::curated-bucket/*'],
-      },
-      {
-        stackId: 'network',
-        stackName: 'network',
-        region: 'eu-west-1',
-        status: 'no-changes',
-        changes: [],
-        iamChanges: [],
-      },
-    ],
-  },
-);
-
-it('README.md shows the exact comment of the sample report', async () => {
-  const sample = renderComment(SAMPLE_REPORT, RUN, 'checks/cloudformation');
+it('README.md shows the exact comment of a real run over the sample templates', async () => {
+  const ws = await workspace({ templates: { copy: 'sample/templates' } });
+  const inputs: Partial<Record<InputName, string>> = { 'policy-validation': 'offline' };
+  const settings = readSettings((name) => inputs[name], { env: noCredentials, workspace: ws });
+  const { report } = await runPipeline(
+    settings,
+    realEdges(settings, { log: silentLogger, env: noCredentials }),
+  );
+  const sample = renderComment(report, RUN, 'checks/cloudformation');
   const text = await fs.readFile(docs, 'utf8');
   const start = text.indexOf(START);
   const end = text.indexOf(END);

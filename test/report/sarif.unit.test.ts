@@ -1,45 +1,7 @@
-import fs from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src/entry/cli.js';
-import { formatSarif, toSarif } from '../../src/report/sarif.js';
+import { toSarif } from '../../src/report/sarif.js';
 import { finding, makeReport, policyFinding } from '../helpers/report.js';
-
-const here = path.dirname(fileURLToPath(import.meta.url));
-const schemaFile = path.join(here, '../fixtures/sarif/sarif-schema-2.1.0.json');
-
-async function validator() {
-  const ajv = new Ajv2020({ allErrors: true, strict: false });
-  addFormats.default(ajv);
-  return ajv.compile(JSON.parse(await fs.readFile(schemaFile, 'utf8')));
-}
-
-interface SarifLog {
-  runs: {
-    tool: {
-      driver: {
-        name: string;
-        version: string;
-        informationUri: string;
-        rules: { id: string; helpUri?: string; shortDescription: { text: string } }[];
-      };
-    };
-    results: {
-      ruleId: string;
-      ruleIndex: number;
-      level: string;
-      message: { text: string };
-      locations: {
-        physicalLocation: { artifactLocation: { uri: string }; region: Record<string, number> };
-      }[];
-      partialFingerprints: Record<string, string>;
-    }[];
-  }[];
-}
+import { validator, type SarifLog } from '../helpers/sarif.js';
 
 describe('SARIF', () => {
   const report = makeReport(
@@ -132,38 +94,5 @@ describe('SARIF', () => {
     expect(prints(moved)).toEqual(prints(report));
     const all = prints(report);
     expect(new Set(all).size).toBe(all.length);
-  });
-
-  it('the CLI --format sarif prints the same document as the report it finds', async () => {
-    const workspace = await fs.mkdtemp(path.join(os.tmpdir(), 'iac-sarif-cli-'));
-    try {
-      await fs.mkdir(path.join(workspace, 'templates'));
-      await fs.writeFile(
-        path.join(workspace, 'templates/bucket.yaml'),
-        'Resources:\n  Bucket:\n    Type: AWS::S3::Bucket\n    Properties:\n      BucketName: 12\n      Nonsense: true\n',
-      );
-      const run = async (format: string): Promise<string> => {
-        let out = '';
-        const code = await main(
-          ['validate', 'templates/', '--format', format, '--policy-validation', 'off'],
-          {
-            out: (s) => (out += s),
-            err: () => {},
-            env: process.env,
-            cwd: workspace,
-          },
-        );
-        expect(code).toBe(1);
-        return out;
-      };
-      const sarif = await run('sarif');
-      const json = JSON.parse(await run('json'));
-      expect(`${sarif}\n`).toBe(formatSarif(json));
-      const validate = await validator();
-      expect(validate(JSON.parse(sarif))).toBe(true);
-      expect((JSON.parse(sarif) as SarifLog).runs[0]!.results.length).toBeGreaterThan(0);
-    } finally {
-      await fs.rm(workspace, { recursive: true, force: true });
-    }
   });
 });

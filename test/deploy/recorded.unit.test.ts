@@ -16,7 +16,8 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AwsClients } from '../../src/deploy/aws.js';
-import { runStage, workspace } from '../helpers/stage.js';
+import { workspace } from '../helpers/paths.js';
+import { runStage } from '../helpers/stage.js';
 
 /**
  * Recorded CloudFormation answers for what moto does not do: Replacement and Details in changes,

@@ -1,17 +1,15 @@
 import fs from 'node:fs';
-import { execFileSync } from 'node:child_process';
-import path from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../src/model/errors.js';
 import { parseEnvironment } from '../../src/discover/environment.js';
-import { STATEFUL_TYPES, statefulPolicyFindings } from '../../src/stateful/guard.js';
+import { statefulPolicyFindings } from '../../src/stateful/guard.js';
 import { MANIFEST_SCHEMA } from '../../src/discover/manifest-schema.js';
 import { parseManifest, resolveStacks } from '../../src/discover/manifest.js';
 import { stackParameters } from '../../src/model/stacks.js';
 import { parseTemplate } from '../../src/parse/template.js';
-import { workspace } from '../helpers/stage.js';
+import { workspace } from '../helpers/paths.js';
 
 const GOOD = [
   'stacks:\n  a: { template: a.yaml }\n',
@@ -204,21 +202,6 @@ stacks:
 });
 
 describe('stateful resource types', () => {
-  it("include every type of cfn-lint's StatefulResources.json", () => {
-    const dir = execFileSync('python3', [
-      '-c',
-      'import cfnlint,os;print(os.path.dirname(cfnlint.__file__))',
-    ])
-      .toString()
-      .trim();
-    const spec = JSON.parse(
-      fs.readFileSync(path.join(dir, 'data/AdditionalSpecs/StatefulResources.json'), 'utf8'),
-    );
-    const types = Object.keys(spec.ResourceTypes);
-    expect(types.length).toBeGreaterThan(20);
-    expect(types.filter((t) => !STATEFUL_TYPES.has(t))).toEqual([]);
-  });
-
   it('warn at the resource when DeletionPolicy or UpdateReplacePolicy is missing', () => {
     const parsed = parseTemplate(
       'Resources:\n  Db:\n    Type: AWS::RDS::DBInstance\n    DeletionPolicy: Snapshot\n  Kept:\n    Type: AWS::DynamoDB::Table\n    DeletionPolicy: Retain\n    UpdateReplacePolicy: Retain\n  Q:\n    Type: AWS::SNS::Topic\n',
