@@ -153,6 +153,14 @@ export function readSettings(read: InputReader, ctx: SettingsContext): Settings 
     );
   }
 
+  // Said before any validation runs, not after minutes of it.
+  if (mode === 'execute' && !raw('change-set-name')) {
+    throw new UserError(
+      'Mode execute needs input "change-set-name": the change set a plan run created and kept.',
+      'Run mode plan with keep-change-sets: true; its output change-sets names the change set.',
+    );
+  }
+
   const policyInput = oneOf(raw('policy-validation'), 'policy-validation', [
     'auto',
     'access-analyzer',

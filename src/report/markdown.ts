@@ -149,7 +149,7 @@ function renderStatus(report: Report, run: RunContext): string[] {
     : '';
   const runLink = run.runUrl ? ` · ${link('workflow run', run.runUrl)}` : '';
   const lines = [
-    `### ${icon} iac-action: ${text}${environment}`,
+    `### ${icon} iac-action: ${text}${text === 'passed' && s.error ? ` — ${plural(s.error, 'error')} not blocking` : ''}${environment}`,
     `**${countsLine(s)}** in ${checked}${commit} · fail-on ${codeSpan(s.failOn)}${s.blocking ? ` (${plural(s.blockingCount, 'blocking finding')})` : ''}${runLink}`,
   ];
   const sources = (Object.entries(s.bySource) as [FindingSource, Counts][]).map(

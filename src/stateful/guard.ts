@@ -48,8 +48,8 @@ export function guardPlan(
       ? `: its logical id was renamed to ${change.renamedTo}, so CloudFormation deletes it and creates a new, empty one`
       : '';
     const subject = entry.predictedFrom
-      ? `the template change would (predicted without AWS, from the base commit ${entry.predictedFrom.slice(0, 7)})`
-      : 'the change set would';
+      ? ` (predicted without AWS from the base commit ${entry.predictedFrom.slice(0, 7)}): the template change would`
+      : ': the change set would';
     findings.push({
       source: 'change-set',
       ruleId: STATEFUL_RULES.blockedChange.id,
@@ -58,7 +58,7 @@ export function guardPlan(
       line: resource?.keyStart.line ?? 0,
       column: resource?.keyStart.column ?? 0,
       logicalId: change.logicalId,
-      message: `Stack ${entry.stackName}: ${subject} ${verb} ${change.resourceType} ${change.logicalId}${causes}${renamed}, which loses its data. Add "${change.logicalId}" to input allow-replacement if that is intended.`,
+      message: `Stack ${entry.stackName}${subject} ${verb} ${change.resourceType} ${change.logicalId}${causes}${renamed}, which loses its data. Add "${change.logicalId}" to input allow-replacement if that is intended.`,
     });
   }
   if (findings.length) entry.status = 'blocked';

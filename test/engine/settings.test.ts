@@ -94,6 +94,15 @@ describe('settings', () => {
     expect(settings({}, creds, 'push').mode).toBe('validate');
   });
 
+  it('asks for change-set-name in mode execute before anything runs', () => {
+    expect(() => settings({ mode: 'execute' }, {})).toThrow(
+      /Mode execute needs input "change-set-name"/,
+    );
+    expect(settings({ mode: 'execute', 'change-set-name': 'cs' }, {}).deploy.changeSetName).toBe(
+      'cs',
+    );
+  });
+
   it('refuses deploy and execute on pull request events', () => {
     expect(() => settings({ mode: 'deploy' }, {}, 'pull_request')).toThrow(
       /refused on pull_request events/,
