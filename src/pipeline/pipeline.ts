@@ -81,7 +81,7 @@ export async function runPipeline(settings: Settings, deps: PipelineDeps): Promi
       stacks && new Set(stacks.selected.map((stack) => stack.id)),
     );
     notices.push(...offline.notices);
-    deployment = { plan: offline.plan, findings: offline.findings, changeSets: [] };
+    if (base) deployment = { plan: offline.plan, findings: offline.findings, changeSets: [] };
   } else if (stacks) {
     if (summarize(validation.findings, [], settings.failOn).blocking) {
       notices.push(
