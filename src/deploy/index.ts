@@ -64,7 +64,7 @@ export async function runDeployStage(
     defaultRegion: settings.aws.region,
     changeSetName:
       mode === 'execute'
-        ? requireChangeSetName(settings)
+        ? settings.deploy.changeSetName
         : changeSetNameFor(deps.env, deps.poller.now()),
     allowReplacement: settings.deploy.allowReplacement,
     keepChangeSets: settings.deploy.keepChangeSets,
@@ -128,16 +128,6 @@ export async function runDeployStage(
             }))
         : [],
   };
-}
-
-function requireChangeSetName(settings: Settings): string {
-  if (!settings.deploy.changeSetName) {
-    throw new UserError(
-      'Mode execute needs input "change-set-name": the change set a plan run created and kept.',
-      'Run mode plan with keep-change-sets: true; its output change-sets names the change set.',
-    );
-  }
-  return settings.deploy.changeSetName;
 }
 
 async function failedDependency(

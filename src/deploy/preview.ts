@@ -1,5 +1,6 @@
-import type { Change } from '@aws-sdk/client-cloudformation';
-import type { ResourceChangeEntry } from '../model/findings.js';
+import type { Change, ResourceChangeDetail } from '@aws-sdk/client-cloudformation';
+import type { PropertyChange, ResourceChangeEntry } from '../model/findings.js';
+import { shorten } from '../model/text.js';
 import { STATEFUL_TYPES } from '../model/stateful.js';
 
 /** Types whose changes alter who may do what: listed in the "permissions change" table. */
@@ -30,6 +31,7 @@ export function previewChanges(changes: readonly Change[]): {
     const action = actionOf(rc.Action, rc.Replacement);
     const causes = new Set<string>();
     const touched = new Set<string>();
+    const properties = new Map<string, PropertyChange>();
     for (const detail of rc.Details ?? []) {
       const target = detail.Target;
       const name = target?.Name ?? target?.Attribute;
@@ -37,6 +39,7 @@ export function previewChanges(changes: readonly Change[]): {
       touched.add(name);
       if (target?.RequiresRecreation === 'Always') causes.add(name);
       if (target?.RequiresRecreation === 'Conditionally') causes.add(`${name} (conditionally)`);
+      if (target?.Attribute === 'Properties') addProperty(properties, detail);
     }
     const entry: ResourceChangeEntry = {
       logicalId: rc.LogicalResourceId ?? '?',
@@ -48,14 +51,55 @@ export function previewChanges(changes: readonly Change[]): {
     };
     if (rc.Action === 'Remove' && /Retain|Snapshot/.test(rc.PolicyAction ?? ''))
       entry.retained = true;
+    if (properties.size) entry.properties = [...properties.values()];
     entries.push(entry);
-    const policyProps = [...touched].filter((p) => POLICY_PROPERTIES.has(p));
-    if (IAM_TYPES.test(type) || policyProps.length) {
-      const what = policyProps.length ? `: ${policyProps.join(', ')}` : '';
-      iamChanges.push(`${action} ${type} ${entry.logicalId}${what}`);
-    }
+    const line = iamChangeLine(action, type, entry.logicalId, touched);
+    if (line) iamChanges.push(line);
   }
   return { changes: entries, iamChanges };
+}
+
+/** Values longer than this are shortened: a policy document says enough in a few hundred. */
+export const MAX_PROPERTY_VALUE_LENGTH = 200;
+
+/**
+ * One property per path: a property evaluated both statically and dynamically has two details,
+ * and the one that forces replacement (or gives the values) wins.
+ */
+function addProperty(properties: Map<string, PropertyChange>, detail: ResourceChangeDetail): void {
+  const target = detail.Target!;
+  const path = (target.Path ?? `/Properties/${target.Name}`).replace(/^\/Properties\/?/, '');
+  const known = properties.get(path);
+  const property: PropertyChange = { path: path || '(all properties)' };
+  const before = target.BeforeValue ?? known?.before;
+  const after = target.AfterValue ?? known?.after;
+  if (before !== undefined) property.before = shorten(before, MAX_PROPERTY_VALUE_LENGTH);
+  if (after !== undefined) property.after = shorten(after, MAX_PROPERTY_VALUE_LENGTH);
+  const replacement =
+    target.RequiresRecreation === 'Always'
+      ? 'always'
+      : target.RequiresRecreation === 'Conditionally'
+        ? 'conditionally'
+        : known?.replacement;
+  if (replacement) property.replacement = replacement;
+  const cause = detail.CausingEntity
+    ? `${detail.ChangeSource ?? 'change'} ${detail.CausingEntity}`
+    : known?.causedBy;
+  if (cause) property.causedBy = cause;
+  properties.set(path, property);
+}
+
+/** The "permissions change" line of a resource change, or undefined when it changes no policy. */
+export function iamChangeLine(
+  action: ResourceChangeEntry['action'],
+  type: string,
+  logicalId: string,
+  touched: Iterable<string>,
+): string | undefined {
+  const policyProps = [...new Set(touched)].filter((p) => POLICY_PROPERTIES.has(p));
+  if (!IAM_TYPES.test(type) && !policyProps.length) return undefined;
+  const what = policyProps.length ? `: ${policyProps.join(', ')}` : '';
+  return `${action} ${type} ${logicalId}${what}`;
 }
 
 function actionOf(action: string | undefined, replacement: string | undefined) {

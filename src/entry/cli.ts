@@ -21,6 +21,7 @@ const USAGE = `Usage: iac-action validate|plan|deploy|execute [paths...] [option
 
 validate  lint CloudFormation templates with cfn-lint and check their IAM policies
 plan      validate, then preview a change set per stack of the stack manifest
+          (without AWS credentials: predicted from the templates at --base-ref)
 deploy    validate, plan and execute the change sets in dependency order
 execute   run the change sets a plan kept (--change-set-name NAME)
 Paths are files, folders, globs or cdk.out folders (default: templates/).
@@ -35,6 +36,7 @@ Options:
   --summary FILE               also write the job summary the action would write
   --stacks-file FILE           stack manifest for plan/deploy (default iac-stacks.yaml)
   --endpoint-url URL           send AWS calls to this endpoint (e.g. a local moto server)
+  --base-ref REF               plan without AWS credentials: compare with this commit
   --<input> VALUE              any action input, e.g. --cfn-lint-args "--include-checks I"
   -h, --help                   show this help
   -v, --version                show the version

@@ -88,6 +88,19 @@ export interface PolicyEntry {
   stack?: string;
 }
 
+/** One changed property of a resource, with its values where they are known. */
+export interface PropertyChange {
+  /** Path below Properties, e.g. `VersioningConfiguration/Status`. */
+  path: string;
+  /** Shortened values as the template writes them (absent: the property is added or removed). */
+  before?: string;
+  after?: string;
+  /** This property's change replaces the resource (always) or may (conditionally). */
+  replacement?: 'always' | 'conditionally';
+  /** What made the value change, e.g. `ParameterReference KmsKeyArn` or `ResourceAttribute Key.Arn`. */
+  causedBy?: string;
+}
+
 /** What a change set would do to one resource (filled by the plan stage). */
 export interface ResourceChangeEntry {
   logicalId: string;
@@ -101,6 +114,12 @@ export interface ResourceChangeEntry {
   blocked: boolean;
   /** DeletionPolicy Retain: a removal only orphans the resource. */
   retained?: boolean;
+  /** The changed properties, where the plan knows them. */
+  properties?: PropertyChange[];
+  /** A removal whose resource comes back under this logical id (same type and properties). */
+  renamedTo?: string;
+  /** An addition that is the resource removed under this logical id. */
+  renamedFrom?: string;
 }
 
 /** The change-set preview of one stack. */
@@ -115,6 +134,8 @@ export interface StackPlanEntry {
   /** One line per IAM statement or policy change, for the "permissions change" table. */
   iamChanges: string[];
   message?: string;
+  /** Predicted without AWS, from the template at this base commit (no credentials). */
+  predictedFrom?: string;
 }
 
 /** The outcome of executing one stack's change set. */

@@ -42,6 +42,7 @@ export const INPUT_DEFAULTS = {
   'guard-packs': '',
   'guard-controls': '',
   'guard-skip-controls': '',
+  'base-ref': '',
 } as const;
 
 export type InputName = keyof typeof INPUT_DEFAULTS;
@@ -110,6 +111,13 @@ export interface Settings {
     recreateFailedStacks: boolean;
     artifactBucket: string;
     changeSetName: string;
+    /**
+     * Plan without AWS: no credentials, so the plan is predicted by comparing each template with
+     * its version at the base commit.
+     */
+    offline: boolean;
+    /** Input base-ref; empty: the pull request's base commit from the event. */
+    baseRef: string;
   };
 }
 
@@ -147,13 +155,21 @@ export function readSettings(read: InputReader, ctx: SettingsContext): Settings 
   const eventName = ctx.eventName ?? env.GITHUB_EVENT_NAME ?? '';
   const isPullRequest = eventName === 'pull_request' || eventName === 'pull_request_target';
   const modeInput = oneOf(raw('mode'), 'mode', ['auto', 'validate', 'plan', 'deploy', 'execute']);
-  const mode: Mode =
-    modeInput === 'auto' ? (isPullRequest && hasCredentials ? 'plan' : 'validate') : modeInput;
+  // Without credentials a pull request still gets a plan: predicted from the base commit.
+  const mode: Mode = modeInput === 'auto' ? (isPullRequest ? 'plan' : 'validate') : modeInput;
   // Every pull_request* event (review and comment events too) runs in a pull request's context.
   if ((mode === 'deploy' || mode === 'execute') && eventName.startsWith('pull_request')) {
     throw new UserError(
       `Input "mode: ${mode}" is refused on ${eventName} events: a pull request never deploys.`,
       'Deploy from workflow_dispatch or a push to the default branch; on pull requests use mode "plan".',
+    );
+  }
+
+  // Said before any validation runs, not after minutes of it.
+  if (mode === 'execute' && !raw('change-set-name')) {
+    throw new UserError(
+      'Mode execute needs input "change-set-name": the change set a plan run created and kept.',
+      'Run mode plan with keep-change-sets: true; its output change-sets names the change set.',
     );
   }
 
@@ -230,6 +246,8 @@ export function readSettings(read: InputReader, ctx: SettingsContext): Settings 
       recreateFailedStacks: bool(raw('recreate-failed-stacks'), 'recreate-failed-stacks'),
       artifactBucket: raw('artifact-bucket'),
       changeSetName: raw('change-set-name'),
+      offline: mode === 'plan' && !hasCredentials && !raw('endpoint-url'),
+      baseRef: gitRef(raw('base-ref')),
     },
   };
 }
@@ -273,6 +291,15 @@ function accountId(value: string): string {
     throw new UserError(`Input "aws-account-id" is "${value}", but it must be 12 digits.`);
   }
   return value;
+}
+
+/** A branch, tag or commit name that git cannot mistake for an option or a range. */
+function gitRef(value: string): string {
+  if (!value || /^[A-Za-z0-9_][-A-Za-z0-9_./@^~]{0,254}$/.test(value)) return value;
+  throw new UserError(
+    `Input "base-ref" is "${value}", which is not a git branch, tag or commit name.`,
+    'Give a name such as main, origin/main or a commit sha.',
+  );
 }
 
 function url(value: string, name: string): string {

@@ -18,6 +18,8 @@ import type { StackSelection } from '../model/stacks.js';
 import type { ParsedTemplate } from '../model/template.js';
 import { guardPlan } from '../stateful/guard.js';
 import { ruleById } from './rules.js';
+import { resolveBase } from './base.js';
+import { planOffline } from './offline-plan.js';
 import { registerValues } from './secrets.js';
 import { validate, type Validation, type ValidateDeps } from './validate.js';
 
@@ -47,14 +49,15 @@ export async function runPipeline(settings: Settings, deps: PipelineDeps): Promi
   let stacks: StackSelection | undefined;
   let patterns = settings.templates;
   if (settings.mode !== 'validate') {
-    if (
-      settings.autoMode &&
-      !(await exists(path.resolve(settings.workspace, settings.deploy.stacksFile)))
-    ) {
+    const noManifest = !(await exists(
+      path.resolve(settings.workspace, settings.deploy.stacksFile),
+    ));
+    // Without a manifest the offline plan compares every template with the base commit.
+    if (noManifest && settings.autoMode && !settings.deploy.offline) {
       notices.push(
         `No stack manifest (${settings.deploy.stacksFile}), so no change sets were previewed: add one to see what a pull request would change in AWS.`,
       );
-    } else {
+    } else if (!noManifest || !settings.deploy.offline) {
       const manifest = await loadManifest(settings.workspace, settings.deploy.stacksFile);
       stacks = await resolveStacks(manifest, {
         workspace: settings.workspace,
@@ -65,6 +68,10 @@ export async function runPipeline(settings: Settings, deps: PipelineDeps): Promi
     }
   }
 
+  // A base commit that is missing fails before the validation spends any time.
+  const base = settings.deploy.offline
+    ? await resolveBase(settings.workspace, settings.deploy.baseRef, deps.env)
+    : undefined;
   const validation = await validate(settings, deps, { environment, stacks, patterns });
   // The manifest's values for secret parameters are hidden before the deploy stage logs anything.
   registerValues(
@@ -73,7 +80,17 @@ export async function runPipeline(settings: Settings, deps: PipelineDeps): Promi
     [...(stacks?.all.values() ?? [])].flatMap((stack) => stack.parameters.map((l) => l.values)),
   );
   let deployment: DeployStageResult | undefined;
-  if (stacks) {
+  if (settings.deploy.offline) {
+    const offline = await planOffline(
+      settings,
+      base,
+      validation.targets,
+      validation.templates,
+      stacks && new Set(stacks.selected.map((stack) => stack.id)),
+    );
+    notices.push(...offline.notices);
+    if (base) deployment = { plan: offline.plan, findings: offline.findings, changeSets: [] };
+  } else if (stacks) {
     if (summarize(validation.findings, [], settings.failOn).blocking) {
       notices.push(
         `Validation found blocking findings, so no change set was created (mode ${settings.mode}).`,

@@ -152,7 +152,7 @@ function renderStatus(report: Report, run: RunContext): string[] {
     : '';
   const runLink = run.runUrl ? ` · ${link('workflow run', run.runUrl)}` : '';
   const lines = [
-    `### ${icon} iac-action: ${text}${environment}`,
+    `### ${icon} iac-action: ${text}${text === 'passed' && s.error ? ` — ${plural(s.error, 'error')} not blocking` : ''}${environment}`,
     `**${countsLine(s)}** in ${checked}${commit} · fail-on ${codeSpan(s.failOn)}${s.blocking ? ` (${plural(s.blockingCount, 'blocking finding')})` : ''}${runLink}`,
   ];
   const sources = (Object.entries(s.bySource) as [FindingSource, Counts][]).map(
@@ -247,17 +247,18 @@ function actionLabel(change: ResourceChangeEntry): string {
 }
 
 function renderPlan(plan: readonly StackPlanEntry[], detail: Detail): string[] {
-  const lines = ['#### Change sets'];
+  const predicted = plan.some((stack) => stack.predictedFrom);
+  const lines = [predicted ? '#### Plan (predicted without AWS)' : '#### Change sets'];
   const blocked = plan.flatMap((stack) =>
     stack.changes.filter((c) => c.blocked).map((change) => ({ stack, change })),
   );
   if (blocked.length) {
     lines.push(
-      `> [!CAUTION]\n> ${plural(blocked.length, 'stateful resource')} would be replaced or removed and ${blocked.length === 1 ? 'is' : 'are'} blocked:\n` +
+      `> [!CAUTION]\n> ${plural(blocked.length, 'stateful resource')} would be replaced or removed and ${blocked.length === 1 ? 'is' : 'are'} blocked${predicted ? ' (predicted without AWS)' : ''}:\n` +
         blocked
           .map(
             ({ stack, change }) =>
-              `> - ${codeSpan(change.logicalId)} (${codeSpan(change.resourceType)}) in stack ${codeSpan(stack.stackName)}: ${escapeMarkdown(change.action.replace('-', ' '))}${change.replacementCauses.length ? `, caused by ${change.replacementCauses.map(codeSpan).join(', ')}` : ''}`,
+              `> - ${codeSpan(change.logicalId)} (${codeSpan(change.resourceType)}) in stack ${codeSpan(stack.stackName)}: ${escapeMarkdown(change.action.replace('-', ' '))}${change.renamedTo ? `, renamed to ${codeSpan(change.renamedTo)} (a new, empty resource)` : ''}${change.replacementCauses.length ? `, caused by ${change.replacementCauses.map(codeSpan).join(', ')}` : ''}`,
           )
           .join('\n') +
         '\n>\n> List their logical ids in input `allow-replacement` to allow it.',
@@ -281,11 +282,11 @@ function renderPlan(plan: readonly StackPlanEntry[], detail: Detail): string[] {
     const rows = detail.planRows ? stack.changes : stack.changes.filter((c) => c.blocked);
     if (rows.length) {
       body.push(
-        '| Action | Logical ID | Type | Replacement caused by |\n| --- | --- | --- | --- |\n' +
+        '| Action | Logical ID | Type | Changed properties |\n| --- | --- | --- | --- |\n' +
           rows
             .map(
               (c) =>
-                `| ${actionLabel(c)}${c.stateful ? ' (stateful)' : ''} | ${codeSpan(c.logicalId)} | ${codeSpan(c.resourceType)} | ${c.replacementCauses.map(codeSpan).join(', ')} |`,
+                `| ${actionLabel(c)}${c.stateful ? ' (stateful)' : ''} | ${codeSpan(c.logicalId)}${renameNote(c)} | ${codeSpan(c.resourceType)} | ${propertyCell(c, detail)} |`,
             )
             .join('\n'),
       );
@@ -298,13 +299,40 @@ function renderPlan(plan: readonly StackPlanEntry[], detail: Detail): string[] {
         `**IAM changes**\n\n${(detail.planRows ? stack.iamChanges : stack.iamChanges.slice(0, 5)).map((c) => `- ${escapeMarkdown(c)}`).join('\n')}`,
       );
     }
-    const changeSet = stack.changeSetName ? ` · change set ${codeSpan(stack.changeSetName)}` : '';
+    const changeSet = stack.changeSetName
+      ? ` · change set ${codeSpan(stack.changeSetName)}`
+      : stack.predictedFrom
+        ? ` · predicted without AWS from ${codeSpan(stack.predictedFrom.slice(0, 7))}`
+        : '';
     lines.push(
       `<details><summary>${icon} ${name}: ${stack.status === 'failed' ? 'failed' : `${stack.status === 'blocked' ? 'blocked, ' : ''}${tally || 'changes'}`}${changeSet}</summary>\n\n${body.join('\n\n') || 'No resource changes listed.'}\n\n</details>`,
     );
   }
   if (unchanged.length) lines.push(`⚪ No changes: ${unchanged.join(', ')}`);
   return lines;
+}
+
+function renameNote(c: ResourceChangeEntry): string {
+  if (c.renamedTo) return `<br>renamed to ${codeSpan(c.renamedTo)}`;
+  return c.renamedFrom ? `<br>renamed from ${codeSpan(c.renamedFrom)}` : '';
+}
+
+/**
+ * One line per changed property with its values, the replacement cause marked; without values
+ * (a change set read without them), the causes alone.
+ */
+function propertyCell(c: ResourceChangeEntry, detail: Detail): string {
+  if (!c.properties?.length) return c.replacementCauses.map(codeSpan).join(', ');
+  const shown = detail.planRows ? c.properties : c.properties.filter((p) => p.replacement);
+  return shown
+    .map((p) => {
+      const mark = p.replacement ? (p.replacement === 'always' ? '🔴 ' : '🟠 ') : '';
+      const value = (v: string | undefined) =>
+        v === undefined ? '(none)' : codeSpan(shorten(v, detail.messageLength / 4));
+      const cause = p.causedBy ? ` (from ${codeSpan(p.causedBy)})` : '';
+      return `${mark}${codeSpan(p.path)}: ${value(p.before)} → ${value(p.after)}${cause}`;
+    })
+    .join('<br>');
 }
 
 const DEPLOY_ICON: Record<DeploymentEntry['status'], string> = {

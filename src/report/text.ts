@@ -3,6 +3,7 @@ import type {
   DeploymentEntry,
   Report,
   ResourceChangeEntry,
+  PropertyChange,
   StackPlanEntry,
 } from '../model/findings.js';
 
@@ -56,8 +57,11 @@ export function formatPlanText(
   const lines: string[] = [];
   for (const p of plan) {
     const kind = p.changeSetType === 'CREATE' ? ', new stack' : '';
+    const predicted = p.predictedFrom
+      ? `, predicted without AWS from ${p.predictedFrom.slice(0, 7)}`
+      : '';
     lines.push(
-      `stack ${p.stackName} (${p.region}${kind}): ${p.status === 'no-changes' ? 'no changes' : p.status === 'changes' ? `${p.changes.length} change${p.changes.length === 1 ? '' : 's'}` : p.status}`,
+      `stack ${p.stackName} (${p.region}${kind}${predicted}): ${p.status === 'no-changes' ? 'no changes' : p.status === 'changes' ? `${p.changes.length} change${p.changes.length === 1 ? '' : 's'}` : p.status}`,
     );
     if (p.message) lines.push(`  ${p.message}`);
     for (const c of p.changes) {
@@ -71,9 +75,15 @@ export function formatPlanText(
       const causes = c.replacementCauses.length
         ? ` because of ${c.replacementCauses.join(', ')}`
         : '';
+      const renamed = c.renamedTo
+        ? `, renamed to ${c.renamedTo}`
+        : c.renamedFrom
+          ? `, renamed from ${c.renamedFrom}`
+          : '';
       lines.push(
-        `  ${SIGN[c.action].padEnd(4)}${c.action.padEnd(12)}${c.logicalId} (${c.resourceType})${causes}${flags ? ` [${flags}]` : ''}`,
+        `  ${SIGN[c.action].padEnd(4)}${c.action.padEnd(12)}${c.logicalId} (${c.resourceType})${renamed}${causes}${flags ? ` [${flags}]` : ''}`,
       );
+      for (const property of c.properties ?? []) lines.push(`      ${propertyText(property)}`);
     }
     for (const change of p.iamChanges) lines.push(`  iam: ${change}`);
   }
@@ -88,4 +98,15 @@ export function formatPlanText(
     );
   }
   return lines.join('\n');
+}
+
+/** `path: before → after`, with the replacement it causes. */
+export function propertyText(p: PropertyChange): string {
+  const values = `${p.before ?? '(none)'} → ${p.after ?? '(none)'}`;
+  const replaces = p.replacement
+    ? p.replacement === 'always'
+      ? ' (requires replacement)'
+      : ' (may require replacement)'
+    : '';
+  return `${p.path}: ${values}${replaces}${p.causedBy ? `, caused by ${p.causedBy}` : ''}`;
 }

@@ -31,7 +31,10 @@ export function guardPlan(
   for (const change of entry.changes) {
     change.blocked = destroysData(change) && !replacementAllowed(change.logicalId, allow);
     if (!change.blocked) continue;
-    const resource = template ? resourceEntry(template, change.logicalId) : undefined;
+    // A renamed resource is found under its new name; a removed one is not in the template.
+    const resource = template
+      ? resourceEntry(template, change.renamedTo ?? change.logicalId)
+      : undefined;
     const verb =
       change.action === 'remove'
         ? 'delete'
@@ -41,6 +44,12 @@ export function guardPlan(
     const causes = change.replacementCauses.length
       ? ` (because of ${change.replacementCauses.join(', ')})`
       : '';
+    const renamed = change.renamedTo
+      ? `: its logical id was renamed to ${change.renamedTo}, so CloudFormation deletes it and creates a new, empty one`
+      : '';
+    const subject = entry.predictedFrom
+      ? ` (predicted without AWS from the base commit ${entry.predictedFrom.slice(0, 7)}): the template change would`
+      : ': the change set would';
     findings.push({
       source: 'change-set',
       ruleId: STATEFUL_RULES.blockedChange.id,
@@ -49,7 +58,7 @@ export function guardPlan(
       line: resource?.keyStart.line ?? 0,
       column: resource?.keyStart.column ?? 0,
       logicalId: change.logicalId,
-      message: `Stack ${entry.stackName}: the change set would ${verb} ${change.resourceType} ${change.logicalId}${causes}, which loses its data. Add "${change.logicalId}" to input allow-replacement if that is intended.`,
+      message: `Stack ${entry.stackName}${subject} ${verb} ${change.resourceType} ${change.logicalId}${causes}${renamed}, which loses its data. Add "${change.logicalId}" to input allow-replacement if that is intended.`,
     });
   }
   if (findings.length) entry.status = 'blocked';

@@ -16,6 +16,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AwsClients } from '../../src/deploy/aws.js';
+import { formatPlanText } from '../../src/report/text.js';
 import { workspace } from '../helpers/paths.js';
 import { runStage } from '../helpers/stage.js';
 
@@ -330,5 +331,96 @@ describe('deploy outcomes on recorded responses', () => {
     });
     expect(run.deployments![0]!.status).toBe('timed-out');
     expect(run.findings[0]).toMatchObject({ ruleId: 'D2002', severity: 'error' });
+  });
+});
+
+describe('property values of a recorded change set', () => {
+  it('lists before → after per property, shortened, with the replacement cause marked', async () => {
+    const policy = JSON.stringify({ Statement: [{ Effect: 'Allow', Resource: 'x'.repeat(400) }] });
+    // Shaped like DescribeChangeSet with IncludePropertyValues in the CloudFormation API reference.
+    updatePlan([
+      {
+        Type: 'Resource',
+        ResourceChange: {
+          Action: 'Modify',
+          LogicalResourceId: 'Database',
+          ResourceType: 'AWS::RDS::DBInstance',
+          Replacement: 'True',
+          Scope: ['Properties'],
+          Details: [
+            {
+              Target: {
+                Attribute: 'Properties',
+                Name: 'StorageEncrypted',
+                RequiresRecreation: 'Always',
+                Path: '/Properties/StorageEncrypted',
+                BeforeValue: 'true',
+                AfterValue: 'false',
+                AttributeChangeType: 'Modify',
+              },
+              Evaluation: 'Static',
+              ChangeSource: 'DirectModification',
+            },
+            {
+              Target: {
+                Attribute: 'Properties',
+                Name: 'MasterUserSecret',
+                RequiresRecreation: 'Never',
+                Path: '/Properties/MasterUserSecret/KmsKeyId',
+                BeforeValue: 'arn:aws:kms:eu-west-1:111122223333:key/old',
+                AfterValue: 'arn:aws:kms:eu-west-1:111122223333:key/new',
+                AttributeChangeType: 'Modify',
+              },
+              Evaluation: 'Dynamic',
+              ChangeSource: 'ParameterReference',
+              CausingEntity: 'KmsKeyArn',
+            },
+            {
+              Target: {
+                Attribute: 'Properties',
+                Name: 'MasterUserSecret',
+                RequiresRecreation: 'Never',
+                Path: '/Properties/MasterUserSecret/KmsKeyId',
+              },
+              Evaluation: 'Static',
+              ChangeSource: 'DirectModification',
+            },
+            {
+              Target: {
+                Attribute: 'Properties',
+                Name: 'Policy',
+                RequiresRecreation: 'Never',
+                Path: '/Properties/Policy',
+                BeforeValue: '{}',
+                AfterValue: policy,
+                AttributeChangeType: 'Modify',
+              },
+              Evaluation: 'Static',
+              ChangeSource: 'DirectModification',
+            },
+          ],
+        },
+      },
+    ]);
+    const dir = await workspace(files);
+    const run = await runStage(dir, { mode: 'plan' }, aws);
+    const [database] = run.plan[0]!.changes;
+    expect(database!.properties).toEqual([
+      { path: 'StorageEncrypted', before: 'true', after: 'false', replacement: 'always' },
+      {
+        path: 'MasterUserSecret/KmsKeyId',
+        before: 'arn:aws:kms:eu-west-1:111122223333:key/old',
+        after: 'arn:aws:kms:eu-west-1:111122223333:key/new',
+        causedBy: 'ParameterReference KmsKeyArn',
+      },
+      {
+        path: 'Policy',
+        before: '{}',
+        after: expect.stringMatching(/^.{199}… \(\d+ more characters\)$/),
+      },
+    ]);
+    expect(formatPlanText(run.plan)).toMatch(
+      /StorageEncrypted: true → false \(requires replacement\)/,
+    );
   });
 });

@@ -24,13 +24,14 @@ describe('mode auto on a pull request with credentials', () => {
     expect(report.summary.blocking).toBe(false);
   });
 
-  it('an explicit plan still requires the manifest', async () => {
+  it('an explicit plan with credentials still requires the manifest', async () => {
     const ws = await workspace({ 'templates/q.json': { copy: 'valid/queue.json' } });
     const inputs: Partial<Record<InputName, string>> = {
       mode: 'plan',
       'policy-validation': 'offline',
     };
-    const settings = readSettings((name) => inputs[name], { env: {}, workspace: ws });
+    const env = { AWS_ACCESS_KEY_ID: 'a', AWS_SECRET_ACCESS_KEY: 'b' };
+    const settings = readSettings((name) => inputs[name], { env, workspace: ws });
     await expect(
       runPipeline(settings, realEdges(settings, { log: silentLogger, env: process.env })),
     ).rejects.toThrow(/Stack manifest "iac-stacks.yaml" was not found/);

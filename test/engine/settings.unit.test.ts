@@ -75,15 +75,32 @@ describe('settings', () => {
     expect(s.policies.autoReason).toMatch(/No AWS credentials/);
   });
 
-  it('auto mode plans on pull requests only when credentials are present', () => {
+  it('auto mode plans on pull requests, without AWS when credentials are missing', () => {
     const creds = { AWS_ACCESS_KEY_ID: 'a', AWS_SECRET_ACCESS_KEY: 'b', AWS_REGION: 'eu-west-1' };
     expect(settings({}, creds, 'pull_request')).toMatchObject({
       mode: 'plan',
       aws: { region: 'eu-west-1', hasCredentials: true },
       policies: { validation: 'access-analyzer' },
+      deploy: { offline: false, baseRef: '' },
     });
-    expect(settings({}, {}, 'pull_request').mode).toBe('validate');
+    expect(settings({}, {}, 'pull_request')).toMatchObject({
+      mode: 'plan',
+      deploy: { offline: true },
+    });
+    expect(settings({ 'base-ref': 'origin/main' }, {}, 'push').deploy.baseRef).toBe('origin/main');
+    expect(() => settings({ 'base-ref': '--output=/tmp/x' }, {})).toThrow(
+      /Input "base-ref" is "--output=\/tmp\/x", which is not a git branch/,
+    );
     expect(settings({}, creds, 'push').mode).toBe('validate');
+  });
+
+  it('asks for change-set-name in mode execute before anything runs', () => {
+    expect(() => settings({ mode: 'execute' }, {})).toThrow(
+      /Mode execute needs input "change-set-name"/,
+    );
+    expect(settings({ mode: 'execute', 'change-set-name': 'cs' }, {}).deploy.changeSetName).toBe(
+      'cs',
+    );
   });
 
   it('refuses deploy and execute on pull request events', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Finding, StackPlanEntry } from '../../src/model/findings.js';
+import { summarize, type Finding, type StackPlanEntry } from '../../src/model/findings.js';
 import { COMMENT_LIMIT, commentMarker, renderComment } from '../../src/report/comment.js';
 import { codeSpan, escapeMarkdown, safeUrl } from '../../src/report/escape.js';
 import { renderSummary, SUMMARY_LIMIT_BYTES } from '../../src/report/summary.js';
@@ -89,6 +89,13 @@ describe('renderComment', () => {
   it('says passed when nothing blocks', () => {
     const body = renderComment(makeReport([finding({ severity: 'warning' })]), RUN, 't');
     expect(body).toContain('### ✅ iac-action: passed');
+  });
+
+  it('says how many errors pass when fail-on lets them through', () => {
+    const report = makeReport([finding(), finding({ line: 20 })]);
+    report.summary = summarize(report.findings, report.templates, 'none');
+    const body = renderComment(report, RUN, 't');
+    expect(body).toContain('### ✅ iac-action: passed — 2 errors not blocking\n');
   });
 
   it('escapes hostile template text everywhere it appears', () => {
