@@ -5,7 +5,7 @@ import tseslint from 'typescript-eslint';
  * The layers (ARCHITECTURE.md): the model imports nothing of ours; each stage imports only the
  * model; the pipeline wires the stages; the entries adapt the pipeline to the action and the CLI.
  */
-const STAGES = ['discover', 'parse', 'lint', 'policies', 'stateful', 'deploy', 'report'];
+const STAGES = ['discover', 'parse', 'lint', 'policies', 'guard', 'stateful', 'deploy', 'report'];
 const boundary = (files, folders, why) => ({
   files,
   rules: {

@@ -1,6 +1,6 @@
 // Writes the rule tables in the docs from the rule registry (src/pipeline/rules.ts):
 // docs/rules.md whole, and every block between `<!-- rules-table source=a,b -->` and
-// `<!-- /rules-table -->` in the files listed below. test/rules.test.ts fails when they drift.
+// `<!-- /rules-table -->` in the files listed below. test/rules.unit.test.ts fails when they drift.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { ROOT } from './helpers/paths.js';
 
 const SRC = path.join(ROOT, 'src');
-const STAGES = ['discover', 'parse', 'lint', 'policies', 'stateful', 'deploy', 'report'];
+const STAGES = ['discover', 'parse', 'lint', 'policies', 'guard', 'stateful', 'deploy', 'report'];
 
 /** Folder → the folders of ours it imports. */
 function folderGraph(): Map<string, Set<string>> {
@@ -38,7 +38,7 @@ describe('the layers', () => {
 
   it('one pipeline wires the stages; the entries adapt it and import no stage but report', () => {
     expect([...graph.get('pipeline')!].filter((f) => f === 'entry')).toEqual([]);
-    for (const stage of ['discover', 'parse', 'lint', 'policies', 'stateful'])
+    for (const stage of ['discover', 'parse', 'lint', 'policies', 'guard', 'stateful'])
       expect(graph.get('pipeline')!.has(stage), stage).toBe(true);
     const entryImports = [...graph.get('entry')!].sort();
     expect(entryImports.filter((f) => !['model', 'pipeline', 'report'].includes(f))).toEqual([]);
