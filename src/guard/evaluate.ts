@@ -23,6 +23,26 @@ import { SECURITY_SEVERITY, type Control } from './pack.js';
 import { resolveTemplate, type ResolveContext } from './resolve.js';
 import { GUARD_RULES } from './rules.js';
 
+/**
+ * cfn-guard with nothing of the job but the environment it is given (no credentials), no stdin,
+ * and a time limit; its exit code is read by the caller, never thrown.
+ */
+export function runCfnGuard(
+  executable: string,
+  args: string[],
+  options: { env: NodeJS.ProcessEnv; timeoutSeconds: number; maxBuffer: number; cwd?: string },
+) {
+  return execa(executable, args, {
+    env: options.env,
+    extendEnv: false,
+    reject: false,
+    timeout: options.timeoutSeconds * 1000,
+    maxBuffer: options.maxBuffer,
+    stdin: 'ignore',
+    ...(options.cwd ? { cwd: options.cwd } : {}),
+  });
+}
+
 export interface GuardResolution {
   /** The manifest stack this resolution is for; absent: the environment's values. */
   stack?: string;
@@ -84,7 +104,7 @@ export async function evaluateGuard(
     ...options.controls.map((c) => c.ruleFile),
     ...options.ruleFiles.map((r) => r.absolutePath),
   ];
-  const result = await execa(
+  const result = await runCfnGuard(
     options.executable,
     [
       'validate',
@@ -97,14 +117,7 @@ export async function evaluateGuard(
       '--show-summary',
       'none',
     ],
-    {
-      env: options.env,
-      extendEnv: false,
-      reject: false,
-      timeout: options.timeoutSeconds * 1000,
-      maxBuffer: 512 * 1024 * 1024,
-      stdin: 'ignore',
-    },
+    { ...options, maxBuffer: 512 * 1024 * 1024 },
   );
   const firstFile = targets[0]!.template.file;
   if (result.timedOut) {

@@ -4,7 +4,6 @@
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { execa } from 'execa';
 import { glob } from 'tinyglobby';
 import { UserError } from '../model/errors.js';
 import type { Finding, SuppressionEntry } from '../model/findings.js';
@@ -12,7 +11,7 @@ import { relativeToWorkspace, resolveInside } from '../model/files.js';
 import { findingOf } from '../model/rules.js';
 import type { Settings } from '../model/settings.js';
 import { shorten } from '../model/text.js';
-import { evaluateGuard, type GuardTarget, type RepoRuleFile } from './evaluate.js';
+import { evaluateGuard, runCfnGuard, type GuardTarget, type RepoRuleFile } from './evaluate.js';
 import { loadControls, packFolder, selectControls, type Control } from './pack.js';
 import { GUARD_RULES } from './rules.js';
 import { applySuppressions } from './suppress.js';
@@ -126,13 +125,9 @@ async function ruleTests(
   executable: string,
   options: { env: NodeJS.ProcessEnv; timeoutSeconds: number },
 ): Promise<Finding[]> {
-  const result = await execa(executable, ['test', '--dir', folder, '-o', 'json'], {
-    env: options.env,
-    extendEnv: false,
-    reject: false,
-    timeout: options.timeoutSeconds * 1000,
+  const result = await runCfnGuard(executable, ['test', '--dir', folder, '-o', 'json'], {
+    ...options,
     maxBuffer: 64 * 1024 * 1024,
-    stdin: 'ignore',
     cwd: folder,
   });
   const where = relativeToWorkspace(workspace, folder);
