@@ -100,10 +100,18 @@ export async function evaluateGuard(
       data.set(file, { target, resolution, resolved });
     }
   }
+  // Most of a pack's controls report on types no template of the run has; cfn-guard's time grows
+  // with rules x files, so those are left out. Repository rules always run: one may require a type.
+  const present = resourceTypesOf([...data.values()].map((d) => d.resolved));
   const rules = [
-    ...options.controls.map((c) => c.ruleFile),
+    ...options.controls
+      .filter(
+        (c) => !c.resourceTypes.length || c.resourceTypes.some((t) => present.has(t.toLowerCase())),
+      )
+      .map((c) => c.ruleFile),
     ...options.ruleFiles.map((r) => r.absolutePath),
   ];
+  if (!rules.length) return [];
   const result = await runCfnGuard(
     options.executable,
     [
@@ -154,6 +162,21 @@ export async function evaluateGuard(
   return mergeAcrossStacks(findings, targets);
 }
 
+/** The resource types the resolved templates declare, lower-cased: a rule may spell one otherwise. */
+function resourceTypesOf(roots: readonly TemplateNode[]): Set<string> {
+  const types = new Set<string>();
+  for (const root of roots) {
+    const resources = child(root, 'Resources');
+    if (!isMap(resources)) continue;
+    for (const { value } of resources.entries) {
+      const type = child(value, 'Type');
+      if (type?.kind === 'scalar' && typeof type.value === 'string')
+        types.add(type.value.toLowerCase());
+    }
+  }
+  return types;
+}
+
 interface GuardRule {
   name: string;
   checks?: unknown[];
@@ -195,7 +218,14 @@ function ruleFindings(
       ...(logicalId ? { logicalId } : {}),
       ...(source.resolution.stack ? { stack: source.resolution.stack } : {}),
     });
-    return { ...finding, ruleId: controlId ?? rule.name };
+    // A pack control is described by its own metadata in the report's rules and SARIF.
+    const described = control && {
+      rule: {
+        title: control.title,
+        ...(control.remediation ? { description: `Fix: ${control.remediation}` } : {}),
+      },
+    };
+    return { ...finding, ...described, ruleId: controlId ?? rule.name };
   });
 }
 

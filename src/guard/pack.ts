@@ -31,6 +31,11 @@ export interface Control {
   ruleFile: string;
   /** The Guard rule names the file declares, which cfn-guard reports failures under. */
   ruleNames: string[];
+  /**
+   * Every resource type its rules name. A control skips a template without resources of the
+   * type it reports on, which is one of these, so a run without any of them need not evaluate it.
+   */
+  resourceTypes: string[];
 }
 
 interface ControlMetadata {
@@ -104,6 +109,7 @@ export async function loadControls(folder: string): Promise<Control[]> {
         ...(helpUrl ? { helpUrl } : {}),
         ruleFile,
         ruleNames: [...new Set([...rules.matchAll(/^rule\s+(\w+)/gm)].map((m) => m[1]!))],
+        resourceTypes: namedResourceTypes(rules),
       });
     }
   }
@@ -136,6 +142,12 @@ export function selectControls(
   return controls.filter(
     (c) => (!included.length || included.some((m) => m(c))) && !excluded.some((m) => m(c)),
   );
+}
+
+/** The resource types a rule file names outside its comments, e.g. "AWS::S3::Bucket". */
+function namedResourceTypes(rules: string): string[] {
+  const code = rules.replace(/^\s*#.*$/gm, '');
+  return [...new Set([...code.matchAll(/AWS::\w+::\w+/g)].map((m) => m[0]))].sort();
 }
 
 async function isFolder(folder: string): Promise<boolean> {
