@@ -89,7 +89,8 @@ function runGuard(envName: string): EnvironmentResult {
   const run = spawnSync(
     GUARD,
     ['validate', '-r', RULES, '-d', dataDir, '-o', 'json', '--structured', '-S', 'none'],
-    { encoding: 'utf8', timeout: 60_000, maxBuffer: 256 * 1024 * 1024 },
+    // Collected when the file loads, outside vitest's test timeouts: a busy 2-core machine needs minutes.
+    { encoding: 'utf8', timeout: 300_000, maxBuffer: 256 * 1024 * 1024 },
   );
   if (run.error) throw run.error;
   return {

@@ -39,11 +39,16 @@ function substituteVariables(value: string, context: Record<string, string>): st
 
 function conditionHolds(condition: unknown, context: Record<string, string>): boolean {
   if (condition === undefined) return true;
-  for (const [operator, keys] of Object.entries(condition as Record<string, unknown>)) {
+  for (const [written, keys] of Object.entries(condition as Record<string, unknown>)) {
+    const ifExists = written.endsWith('IfExists');
+    const operator = ifExists ? written.slice(0, -'IfExists'.length) : written;
     for (const [key, expected] of Object.entries(keys as Record<string, unknown>)) {
       const actual = context[key];
       const values = list(expected).map((v) => substituteVariables(String(v), context));
-      if (actual === undefined) return false; // no ...IfExists operators in the platform
+      if (actual === undefined) {
+        if (ifExists) continue;
+        return false;
+      }
       let ok: boolean;
       switch (operator) {
         case 'StringEquals':
