@@ -115,6 +115,22 @@ def datasets_in(keys: Iterable[str]) -> list[str]:
     return sorted(found)
 
 
+def keys_by_dataset(keys: Iterable[str], ingest_date: str) -> dict[str, list[str]]:
+    """The data keys of one ingest_date=YYYY-MM-DD partition, by dataset (the Spark job's input)."""
+    found: dict[str, list[str]] = {}
+    for key in keys:
+        if not is_data_key(key) or _INGEST_DATE.search(key) is None:
+            continue
+        try:
+            dataset = dataset_from_key(key)
+            if ingest_date_from_key(key, _dt.date.min) != ingest_date:
+                continue
+        except ValueError:
+            continue
+        found.setdefault(dataset, []).append(key.lstrip("/"))
+    return {d: sorted(found[d]) for d in sorted(found)}
+
+
 def source_path(bucket_url: str, dataset: str) -> str:
     """s3://raw/ + orders -> s3://raw/orders/"""
     return f"{bucket_url.rstrip('/')}/{dataset}/"

@@ -100,5 +100,29 @@ class Keys(unittest.TestCase):
         self.assertEqual(t.target_path("s3://curated-bucket", "orders"), "s3://curated-bucket/orders/")
 
 
+class KeysByDataset(unittest.TestCase):
+    def test_one_partition_by_dataset(self):
+        keys = [
+            "orders/ingest_date=2026-01-02/a.csv",
+            "/orders/ingest_date=2026-01-02/b.csv",
+            "orders/ingest_date=2026-01-03/c.csv",
+            "customers/ingest_date=2026-01-02/c.csv",
+            "customers/no-partition.csv",
+            "_glue/scripts/ingest_date=2026-01-02/x.py",
+            "2026/ingest_date=2026-01-02/x.csv",
+            "orders/ingest_date=2026-13-40/bad.csv",
+        ]
+        self.assertEqual(
+            t.keys_by_dataset(keys, "2026-01-02"),
+            {
+                "customers": ["customers/ingest_date=2026-01-02/c.csv"],
+                "orders": ["orders/ingest_date=2026-01-02/a.csv", "orders/ingest_date=2026-01-02/b.csv"],
+            },
+        )
+
+    def test_nothing_for_another_day(self):
+        self.assertEqual(t.keys_by_dataset(["orders/ingest_date=2026-01-02/a.csv"], "2026-01-05"), {})
+
+
 if __name__ == "__main__":
     unittest.main()
