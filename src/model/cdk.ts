@@ -18,3 +18,6 @@ export interface CdkTemplate {
   /** Constructs by logical id. */
   constructs: Record<string, ConstructInfo>;
 }
+
+/** Where `cdk synth` writes the cloud assembly inside an app folder (input cdk-app). */
+export const CDK_ASSEMBLY_FOLDER = 'cdk.out';

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { UserError } from './errors.js';
+import { CDK_ASSEMBLY_FOLDER } from './cdk.js';
 import type { FailOn } from './findings.js';
 
 /**
@@ -43,6 +44,7 @@ export const INPUT_DEFAULTS = {
   'guard-controls': '',
   'guard-skip-controls': '',
   'base-ref': '',
+  'cdk-app': '',
 } as const;
 
 export type InputName = keyof typeof INPUT_DEFAULTS;
@@ -93,6 +95,8 @@ export interface Settings {
     githubToken: string;
     sarifFile: string;
   };
+  /** Input cdk-app: the CDK app folder (with cdk.json) the run synthesizes first; empty: none. */
+  cdkApp: string;
   guard: {
     /** Files and folders of .guard rules, relative to the workspace. */
     rules: string[];
@@ -191,23 +195,46 @@ export function readSettings(read: InputReader, ctx: SettingsContext): Settings 
   }
 
   const workspace = path.resolve(ctx.workspace);
+  const cdkApp = raw('cdk-app');
+  const trustRepoConfig = bool(raw('trust-repo-config'), 'trust-repo-config');
+  if (cdkApp && !trustRepoConfig) {
+    throw new UserError(
+      `Input "cdk-app" runs the CDK app in "${cdkApp}", which is code from the repository.`,
+      'Set trust-repo-config: true to allow it, or run cdk synth in an earlier step and point "templates" at its cdk.out.',
+    );
+  }
+  // There the job holds secrets while it runs a stranger's code; no opt-in makes that safe.
+  if (cdkApp && (eventName === 'pull_request_target' || eventName === 'workflow_run')) {
+    throw new UserError(
+      `Input "cdk-app" is refused on ${eventName} events: the app would run a pull request's code in a job that holds secrets.`,
+      'Synthesize in a pull_request job without secrets, or run cdk synth in an earlier step.',
+    );
+  }
+  const templates = raw('templates')
+    .split('\n')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const assembly = cdkApp && path.posix.join(cdkApp.replace(/\\/g, '/'), CDK_ASSEMBLY_FOLDER);
   return {
     mode,
     autoMode: modeInput === 'auto',
     workspace,
     eventName,
     secretParameters: list('secret-parameters'),
-    templates: raw('templates')
-      .split('\n')
-      .map((s) => s.trim())
-      .filter(Boolean),
+    // The app's fresh assembly is what the run checks; other templates only when asked for.
+    templates: !assembly
+      ? templates
+      : raw('templates') === INPUT_DEFAULTS.templates
+        ? [assembly]
+        : [...templates, assembly],
+    cdkApp,
     environment: raw('environment'),
     failOn: oneOf(raw('fail-on'), 'fail-on', ['error', 'warning', 'none']),
     lint: {
       version: version(raw('cfn-lint-version')),
       extraArgs: splitArgs(raw('cfn-lint-args')),
       timeoutSeconds: integer(raw('cfn-lint-timeout'), 'cfn-lint-timeout', 5, 3600),
-      trustRepoConfig: bool(raw('trust-repo-config'), 'trust-repo-config'),
+      trustRepoConfig,
     },
     policies: {
       validation,

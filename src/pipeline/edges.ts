@@ -1,6 +1,7 @@
 import os from 'node:os';
 import { realAwsClients } from '../deploy/aws.js';
 import { realPoller } from '../deploy/wait.js';
+import { synthesizeCdkApp } from '../discover/cdk-synth.js';
 import { cfnLintVersion } from '../lint/version.js';
 import { locateCfnGuard } from '../guard/install.js';
 import { locateCfnLint, which, type FolderCache } from '../lint/install.js';
@@ -58,6 +59,16 @@ export function realEdges(settings: Settings, options: EdgeOptions): PipelineDep
         which,
         ...(options.toolCache ? { toolCache: options.toolCache } : {}),
         ...(options.cache ? { cache: options.cache } : {}),
+      }),
+    synthesizeCdkApp: () =>
+      synthesizeCdkApp({
+        workspace: settings.workspace,
+        app: settings.cdkApp,
+        env: options.env,
+        region: settings.aws.region,
+        ...(settings.aws.accountId ? { accountId: settings.aws.accountId } : {}),
+        log: options.log,
+        which,
       }),
     checkPolicies: createPolicyChecker({ settings, log: options.log }),
     aws: realAwsClients(settings.aws.endpointUrl ? { endpointUrl: settings.aws.endpointUrl } : {}),

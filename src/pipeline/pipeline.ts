@@ -29,6 +29,8 @@ export interface PipelineDeps extends ValidateDeps {
   poller: Poller;
   /** Overrides input timeout-minutes (tests). */
   timeoutMs?: number;
+  /** Runs the app's `cdk synth` (input cdk-app); only called when that input is set. */
+  synthesizeCdkApp?: () => Promise<void>;
 }
 
 export interface PipelineResult {
@@ -44,6 +46,10 @@ export interface PipelineResult {
  * secret value.
  */
 export async function runPipeline(settings: Settings, deps: PipelineDeps): Promise<PipelineResult> {
+  if (settings.cdkApp) {
+    if (!deps.synthesizeCdkApp) throw new Error('input cdk-app is set but no synth edge was given');
+    await deps.synthesizeCdkApp();
+  }
   const environment = await loadEnvironment(settings.workspace, settings.environment);
   const notices: string[] = [];
   let stacks: StackSelection | undefined;
