@@ -117,7 +117,8 @@ export async function loadControls(folder: string): Promise<Control[]> {
 }
 
 /**
- * Inputs guard-controls / guard-skip-controls: control ids (CT.S3.PR.1) or services (s3, CT.S3).
+ * Inputs guard-controls / guard-skip-controls: control ids (CT.S3.PR.1) or services (s3, CT.S3,
+ * certificatemanager or acm).
  * An empty selection keeps every control; a name that matches nothing is an error, not a no-op.
  */
 export function selectControls(
@@ -127,8 +128,11 @@ export function selectControls(
 ): Control[] {
   const matcher = (input: string) => (name: string) => {
     const wanted = name.toUpperCase().replace(/^CT\./, '');
+    // A service by its folder (certificatemanager) or by its part of the id (CT.ACM, acm).
     const matches = (c: Control) =>
-      c.id.toUpperCase() === `CT.${wanted}` || c.service.toUpperCase() === wanted;
+      c.id.toUpperCase() === `CT.${wanted}` ||
+      c.service.toUpperCase() === wanted ||
+      c.id.toUpperCase().split('.')[1] === wanted;
     if (!controls.some(matches)) {
       throw new UserError(
         `Input "${input}" names "${name}", which is no control id or service of the pack.`,

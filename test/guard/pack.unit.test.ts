@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { loadControls, packFolder } from '../../src/guard/pack.js';
+import { loadControls, packFolder, selectControls } from '../../src/guard/pack.js';
 
 describe('the Control Tower pack', () => {
   it('knows, for every control, the resource type it reports on', async () => {
@@ -16,5 +16,19 @@ describe('the Control Tower pack', () => {
       const named = control.resourceTypes.map((t) => t.toLowerCase());
       for (const type of types) expect(named, control.id).toContain(type.toLowerCase());
     }
+  });
+
+  it('selects controls by id, by service folder or by the service part of the id', async () => {
+    const controls = await loadControls(await packFolder('control-tower'));
+    const ids = (include: string[], exclude: string[] = []) =>
+      selectControls(controls, include, exclude).map((c) => c.id);
+    const acm = ids(['certificatemanager']);
+    expect(acm.length).toBeGreaterThan(0);
+    expect(acm.every((id) => id.startsWith('CT.ACM.'))).toBe(true);
+    expect(ids(['acm'])).toEqual(acm);
+    expect(ids(['CT.ACM'])).toEqual(acm);
+    expect(ids(['CT.S3.PR.1'])).toEqual(['CT.S3.PR.1']);
+    expect(ids(['s3'], ['CT.S3.PR.1'])).not.toContain('CT.S3.PR.1');
+    expect(() => ids(['nosuchservice'])).toThrow(/Input "guard-controls" names "nosuchservice"/);
   });
 });
