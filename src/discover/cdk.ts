@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { Manifest } from '@aws-cdk/cloud-assembly-schema/lib/manifest.js';
 import type { CdkTemplate, ConstructInfo } from '../model/cdk.js';
 import { UserError } from '../model/errors.js';
+import type { StackSelection, StackSpec } from '../model/stacks.js';
 import { exists, isInside, relativeToWorkspace, resolveInside } from '../model/files.js';
 import type { TemplateSource } from './find.js';
 
@@ -38,6 +39,92 @@ async function readAssembly(
   depth: number,
   sources: TemplateSource[],
 ): Promise<void> {
+  await forEachStack(workspace, dir, depth, async ({ id, artifact, dir: at, manifestFile }) => {
+    if (sources.length >= MAX_STACKS)
+      throw new UserError(`${manifestFile}: more than ${MAX_STACKS} stacks in one cloud assembly.`);
+    const properties = stackProperties(id, artifact, manifestFile);
+    const metadata = {
+      ...(artifact.metadata as Metadata | undefined),
+      ...(artifact.additionalMetadataFile
+        ? await readMetadataFile(workspace, at, artifact.additionalMetadataFile, manifestFile)
+        : {}),
+    };
+    const environment = parseEnvironment(artifact.environment);
+    const stackName = properties.stackName ?? artifact.displayName ?? id;
+    const templates = templatesOf(workspace, properties.templateFile, metadata);
+    for (const { templateFile, constructs, nested } of templates) {
+      const absolute = await assemblyTemplate(workspace, at, templateFile, id, manifestFile);
+      const cdk: CdkTemplate = { artifactId: id, ...environment, constructs };
+      sources.push({
+        file: relativeToWorkspace(workspace, absolute),
+        absolutePath: absolute,
+        origin: 'cdk',
+        stackName: nested ? `${stackName} (nested ${nested})` : stackName,
+        cdk,
+      });
+    }
+  });
+}
+
+type ArtifactManifest = NonNullable<
+  ReturnType<typeof Manifest.loadAssemblyManifest>['artifacts']
+>[string];
+
+interface StackProperties {
+  templateFile: string;
+  stackName?: string;
+  parameters?: Record<string, string>;
+  tags?: Record<string, string>;
+  terminationProtection?: boolean;
+  assumeRoleArn?: string;
+  cloudFormationExecutionRoleArn?: string;
+}
+
+function stackProperties(
+  id: string,
+  artifact: ArtifactManifest,
+  manifestFile: string,
+): StackProperties {
+  const properties = (artifact.properties ?? {}) as Partial<StackProperties>;
+  if (!properties.templateFile)
+    throw new UserError(`${manifestFile}: stack artifact "${id}" has no properties.templateFile.`);
+  return properties as StackProperties;
+}
+
+async function assemblyTemplate(
+  workspace: string,
+  dir: string,
+  templateFile: string,
+  id: string,
+  manifestFile: string,
+): Promise<string> {
+  const absolute = await resolveInside(workspace, path.join(dir, templateFile), 'CDK template');
+  if (!(await exists(absolute))) {
+    throw new UserError(
+      `${manifestFile}: stack "${id}" names ${templateFile}, which does not exist.`,
+      'Run `cdk synth` again.',
+    );
+  }
+  return absolute;
+}
+
+interface StackArtifact {
+  id: string;
+  artifact: ArtifactManifest;
+  /** The assembly folder holding it (a Stage's stacks are in a nested one). */
+  dir: string;
+  manifestFile: string;
+  /** Every artifact of that assembly, for what a stack depends on. */
+  artifacts: Record<string, ArtifactManifest>;
+}
+
+/** Every stack artifact of an assembly and of its nested assemblies (Stages), bounded. */
+async function forEachStack(
+  workspace: string,
+  dir: string,
+  depth: number,
+  visit: (stack: StackArtifact) => Promise<void>,
+): Promise<void> {
   // A planted link must not make the action read a file outside the workspace.
   const manifestPath = await resolveInside(
     workspace,
@@ -58,7 +145,8 @@ async function readAssembly(
         : 'Run `cdk synth` again to produce a complete cloud assembly.',
     );
   }
-  for (const [id, artifact] of Object.entries(manifest.artifacts ?? {})) {
+  const artifacts = manifest.artifacts ?? {};
+  for (const [id, artifact] of Object.entries(artifacts)) {
     if (artifact.type === 'cdk:cloud-assembly') {
       const directoryName = (artifact.properties as { directoryName?: string } | undefined)
         ?.directoryName;
@@ -78,44 +166,139 @@ async function readAssembly(
           `${manifestFile}: nested assembly "${id}" (${directoryName}) has no manifest.json.`,
           'Run `cdk synth` again.',
         );
-      await readAssembly(workspace, nested, depth + 1, sources);
+      await forEachStack(workspace, nested, depth + 1, visit);
       continue;
     }
-    if (artifact.type !== 'aws:cloudformation:stack') continue;
-    if (sources.length >= MAX_STACKS)
-      throw new UserError(`${manifestFile}: more than ${MAX_STACKS} stacks in one cloud assembly.`);
-    const properties = (artifact.properties ?? {}) as { templateFile?: string; stackName?: string };
-    if (!properties.templateFile)
-      throw new UserError(
-        `${manifestFile}: stack artifact "${id}" has no properties.templateFile.`,
-      );
-    const metadata = {
-      ...(artifact.metadata as Metadata | undefined),
-      ...(artifact.additionalMetadataFile
-        ? await readMetadataFile(workspace, dir, artifact.additionalMetadataFile, manifestFile)
-        : {}),
-    };
-    const environment = parseEnvironment(artifact.environment);
-    const stackName = properties.stackName ?? artifact.displayName ?? id;
-    const templates = templatesOf(workspace, properties.templateFile, metadata);
-    for (const { templateFile, constructs, nested } of templates) {
-      const absolute = await resolveInside(workspace, path.join(dir, templateFile), 'CDK template');
-      if (!(await exists(absolute))) {
-        throw new UserError(
-          `${manifestFile}: stack "${id}" names ${templateFile}, which does not exist.`,
-          'Run `cdk synth` again.',
-        );
-      }
-      const cdk: CdkTemplate = { artifactId: id, ...environment, constructs };
-      sources.push({
-        file: relativeToWorkspace(workspace, absolute),
-        absolutePath: absolute,
-        origin: 'cdk',
-        stackName: nested ? `${stackName} (nested ${nested})` : stackName,
-        cdk,
-      });
-    }
+    if (artifact.type === 'aws:cloudformation:stack')
+      await visit({ id, artifact, dir, manifestFile, artifacts });
   }
+}
+
+export interface AssemblyContext {
+  partition: string;
+  /** The action's region and account, for environment-agnostic stacks. */
+  region: string;
+  accountId?: string;
+}
+
+/**
+ * The stacks of an assembly as the deploy stage takes them, no manifest needed: names,
+ * dependencies, termination protection, tags, parameters and the bootstrap roles come from the
+ * assembly, as `cdk deploy` reads them. Nested stack templates deploy with their parent.
+ */
+export async function assemblyStacks(
+  workspace: string,
+  dir: string,
+  context: AssemblyContext,
+): Promise<AssemblyStack[]> {
+  const stacks: AssemblyStack[] = [];
+  await forEachStack(
+    workspace,
+    dir,
+    0,
+    async ({ id, artifact, dir: at, manifestFile, artifacts }) => {
+      if (stacks.length >= MAX_STACKS)
+        throw new UserError(
+          `${manifestFile}: more than ${MAX_STACKS} stacks in one cloud assembly.`,
+        );
+      const properties = stackProperties(id, artifact, manifestFile);
+      const absolute = await assemblyTemplate(
+        workspace,
+        at,
+        properties.templateFile,
+        id,
+        manifestFile,
+      );
+      const environment = parseEnvironment(artifact.environment);
+      const account = environment.account ?? context.accountId;
+      const region = environment.region ?? context.region;
+      // The roles name ${AWS::Partition}, ${AWS::AccountId} and ${AWS::Region}, as cdk deploy fills them.
+      const fill = (arn: string | undefined) =>
+        arn
+          ?.replaceAll('${AWS::Partition}', context.partition)
+          .replaceAll('${AWS::Region}', region)
+          .replaceAll('${AWS::AccountId}', account ?? '${AWS::AccountId}');
+      const assets = (artifact.dependencies ?? [])
+        .map((dep) => artifacts[dep])
+        .filter((a): a is ArtifactManifest => a?.type === 'cdk:asset-manifest');
+      stacks.push({
+        id,
+        manifestFile,
+        template: relativeToWorkspace(workspace, absolute),
+        stackName: properties.stackName ?? artifact.displayName ?? id,
+        region: environment.region ?? '',
+        ...(environment.account ? { account: environment.account } : {}),
+        executionRoleArn: fill(properties.cloudFormationExecutionRoleArn) ?? '',
+        ...(properties.assumeRoleArn ? { deployRoleArn: fill(properties.assumeRoleArn)! } : {}),
+        tags: stringRecord(properties.tags),
+        parameters: stringRecord(properties.parameters),
+        terminationProtection: properties.terminationProtection === true,
+        dependsOn: (artifact.dependencies ?? []).filter(
+          (dep) => artifacts[dep]?.type === 'aws:cloudformation:stack',
+        ),
+        ...(await assetsOf(workspace, at, assets, path.basename(properties.templateFile))),
+      });
+    },
+  );
+  return stacks;
+}
+
+/** A stack of a cloud assembly, with what deploying it needs. */
+export interface AssemblyStack {
+  /** The artifact id, which is what other stacks' dependencies name. */
+  id: string;
+  manifestFile: string;
+  template: string;
+  stackName: string;
+  /** Empty: environment-agnostic, the action's region. */
+  region: string;
+  account?: string;
+  executionRoleArn: string;
+  deployRoleArn?: string;
+  tags: Record<string, string>;
+  parameters: Record<string, string>;
+  terminationProtection: boolean;
+  dependsOn: string[];
+  /** File and container assets the stack needs published first (its own template aside). */
+  assets: { files: number; images: number; manifest?: string };
+}
+
+/** The assets of a stack's asset manifests (`*.assets.json`), counted. */
+async function assetsOf(
+  workspace: string,
+  dir: string,
+  manifests: readonly ArtifactManifest[],
+  templateFile: string,
+): Promise<{ assets: AssemblyStack['assets'] }> {
+  const assets: AssemblyStack['assets'] = { files: 0, images: 0 };
+  for (const artifact of manifests) {
+    const name = (artifact.properties as { file?: string } | undefined)?.file ?? '';
+    const absolute = await resolveInside(workspace, path.join(dir, name), 'CDK asset manifest');
+    const file = relativeToWorkspace(workspace, absolute);
+    if (!(await exists(absolute))) continue;
+    await checkSize(absolute, file);
+    let parsed: { files?: Record<string, { source?: { path?: string } }>; dockerImages?: object };
+    try {
+      parsed = JSON.parse(await fs.readFile(absolute, 'utf8')) as typeof parsed;
+    } catch {
+      throw new UserError(`${file}: not valid JSON.`, 'Run `cdk synth` again.');
+    }
+    const files = Object.values(parsed.files ?? {}).filter((f) => f?.source?.path !== templateFile);
+    const images = Object.keys(parsed.dockerImages ?? {}).length;
+    if (files.length || images) assets.manifest ??= file;
+    assets.files += files.length;
+    assets.images += images;
+  }
+  return { assets };
+}
+
+function stringRecord(value: unknown): Record<string, string> {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return {};
+  return Object.fromEntries(
+    Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => typeof v === 'string')
+      .map(([k, v]) => [k, v as string]),
+  );
 }
 
 async function checkSize(absolute: string, file: string): Promise<void> {
@@ -233,4 +416,65 @@ function appSource(workspace: string, entries: MetadataEntry[]): ConstructInfo['
     };
   }
   return undefined;
+}
+
+/** What `cdk deploy` asks CloudFormation for: every CDK stack may create named IAM resources and use macros. */
+const CDK_CAPABILITIES = ['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM', 'CAPABILITY_AUTO_EXPAND'];
+
+/**
+ * The assembly's stacks as a selection the deploy stage takes, dependencies first. Input
+ * `stacks` selects by artifact id or stack name; a name that matches nothing is an error.
+ */
+export function assemblySelection(
+  stacks: readonly AssemblyStack[],
+  selection: readonly string[],
+): StackSelection {
+  const byId = new Map(stacks.map((s) => [s.id, s]));
+  const order: AssemblyStack[] = [];
+  const visit = (stack: AssemblyStack, seen: string[]) => {
+    if (order.includes(stack)) return;
+    if (seen.includes(stack.id))
+      throw new UserError(
+        `${stack.manifestFile}: stacks depend on each other in a cycle (${[...seen, stack.id].join(' -> ')}).`,
+      );
+    for (const dep of stack.dependsOn) {
+      const needed = byId.get(dep);
+      if (needed) visit(needed, [...seen, stack.id]);
+    }
+    order.push(stack);
+  };
+  for (const stack of stacks) visit(stack, []);
+  const unknown = selection.filter(
+    (name) => !stacks.some((s) => s.id === name || s.stackName === name),
+  );
+  if (unknown.length) {
+    throw new UserError(
+      `Input "stacks" names ${unknown.map((n) => `"${n}"`).join(', ')}, not a stack of the cloud assembly.`,
+      `Known stacks: ${stacks.map((s) => s.stackName).join(', ')}.`,
+    );
+  }
+  const all = new Map<string, StackSpec>(order.map((s) => [s.id, stackSpecOf(s, byId)]));
+  const wanted = (s: StackSpec) =>
+    !selection.length || selection.includes(s.id) || selection.includes(s.stackName);
+  return { selected: [...all.values()].filter(wanted), all };
+}
+
+function stackSpecOf(stack: AssemblyStack, byId: ReadonlyMap<string, AssemblyStack>): StackSpec {
+  const where = `${stack.manifestFile} (stack ${stack.id})`;
+  return {
+    id: stack.id,
+    template: stack.template,
+    stackName: stack.stackName,
+    region: stack.region,
+    roleArn: stack.executionRoleArn,
+    tags: stack.tags,
+    capabilities: CDK_CAPABILITIES,
+    terminationProtection: stack.terminationProtection,
+    disableRollback: false,
+    dependsOn: stack.dependsOn.filter((dep) => byId.has(dep)),
+    parameters: Object.keys(stack.parameters).length
+      ? [{ from: where, values: stack.parameters, shared: false }]
+      : [],
+    where,
+  };
 }
