@@ -130,6 +130,24 @@ describe('iac-action validate', () => {
     expect(trusted.findings).toEqual([]);
   });
 
+  it('keeps the regions a trusted .cfnlintrc names instead of the aws-region input', async () => {
+    const ws = await workspace({
+      '.cfnlintrc': 'regions:\n  - eu-west-1\n  - ap-southeast-2\n',
+      't.yaml': 'Resources:\n  T:\n    Type: AWS::Foo::Bar\n',
+    });
+    const run = async (trust: string) =>
+      JSON.parse(
+        (
+          await cli(['validate', 't.yaml', '--format', 'json', '--trust-repo-config', trust], ws, {
+            ...noCredentials,
+            AWS_REGION: 'us-east-2',
+          })
+        ).stdout,
+      ).findings.map((f: { message: string }) => /in '([a-z0-9-]+)'/.exec(f.message)?.[1]);
+    expect(await run('true')).toEqual(['eu-west-1', 'ap-southeast-2']);
+    expect(await run('false')).toEqual(['us-east-2']);
+  });
+
   it('the built dist/cli.js runs on Node 24 with the same exit codes', async () => {
     const ws = await workspace({
       'templates/bucket.yaml': { copy: 'valid/bucket.yaml' },

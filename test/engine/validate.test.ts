@@ -42,12 +42,15 @@ describe('validation around cfn-lint', () => {
       'templates/deep.json': `{"Resources": ${'['.repeat(5000)}${']'.repeat(5000)}}`,
       'templates/tagged.yaml': `${UNUSED_PARAMETER}    Properties:\n      TopicName: !Rain::Embed name.txt\n`,
       'templates/duplicate.yaml': `${UNUSED_PARAMETER}  T:\n    Type: AWS::SQS::Queue\n`,
+      // Strict JSON refuses the trailing commas, but cfn-lint reads the file and has findings.
+      'templates/trailing.json':
+        '{"Parameters": {"Unused": {"Type": "String"}},\n "Resources": {"T": {"Type": "AWS::SNS::Topic"},},}\n',
     });
     const { validation, args } = await validateRecorded(
       ws,
       ['bomb', 'good', 'tagged', 'duplicate']
         .map((n) => `templates/${n}.yaml`)
-        .concat('templates/deep.json')
+        .concat('templates/deep.json', 'templates/trailing.json')
         .join('\n'),
     );
     expect(args).toMatch(/good\.yaml/);
@@ -62,6 +65,8 @@ describe('validation around cfn-lint', () => {
       'templates/tagged.yaml E3012',
       'templates/tagged.yaml P1008',
       'templates/tagged.yaml W2001',
+      'templates/trailing.json P1000',
+      'templates/trailing.json W2001',
     ]);
     expect(validation.targets.map((t) => t.file).sort()).toEqual([
       'templates/good.yaml',
