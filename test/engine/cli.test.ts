@@ -1,3 +1,5 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runBuiltCli } from '../helpers/built.js';
 import { cli, noCredentials } from '../helpers/cli.js';
@@ -128,6 +130,24 @@ describe('iac-action validate', () => {
       ).stdout,
     );
     expect(trusted.findings).toEqual([]);
+  });
+
+  it('warns about a report file it cannot write, writes the others and keeps the exit status', async () => {
+    const ws = await workspace({
+      't.yaml':
+        'Parameters:\n  Unused:\n    Type: String\nResources:\n  T:\n    Type: AWS::SNS::Topic\n',
+      blocker: '',
+    });
+    const r = await cli(
+      ['validate', 't.yaml', '--markdown', 'blocker/comment.md', '--summary', 'out/summary.md'],
+      ws,
+      noCredentials,
+    );
+    expect(r.status).toBe(0);
+    expect(r.stderr).toMatch(
+      /^warning: Refusing to write the --markdown file \S*\/blocker\/comment\.md: .*blocker is not a folder/m,
+    );
+    expect(await fs.readFile(path.join(ws, 'out/summary.md'), 'utf8')).toContain('W2001');
   });
 
   it('keeps the regions a trusted .cfnlintrc names instead of the aws-region input', async () => {
