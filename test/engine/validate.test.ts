@@ -101,6 +101,7 @@ describe('validation around cfn-lint', () => {
       ),
     );
     expect(validation.templates.map((t) => t.file)).not.toContain('templates/nested.json');
+    expect(validation.skipped).toEqual(['templates/nested.json', 'templates/params.json']);
   });
 
   it('on SIGTERM stops cfn-lint, removes its scratch folder and ends by the signal', async () => {
