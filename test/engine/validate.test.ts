@@ -85,6 +85,10 @@ describe('validation around cfn-lint', () => {
       path.join(ws, 'templates/wide.yaml'),
       Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(UNUSED_PARAMETER, 'utf16le')]),
     );
+    // UTF-32 big-endian: each character four bytes, the byte order mark first.
+    const utf32 = Buffer.alloc(4 * (UNUSED_PARAMETER.length + 1));
+    [0xfeff, ...Buffer.from(UNUSED_PARAMETER)].forEach((c, i) => utf32.writeUInt32BE(c, 4 * i));
+    await fs.writeFile(path.join(ws, 'templates/wide32.yaml'), utf32);
     const outside = await fs.mkdtemp(path.join(os.tmpdir(), 'outside-'));
     await fs.writeFile(path.join(outside, 'secret.yaml'), UNUSED_PARAMETER);
     await fs.symlink(path.join(outside, 'secret.yaml'), path.join(ws, 'templates/secret.yaml'));
@@ -94,6 +98,7 @@ describe('validation around cfn-lint', () => {
       'templates/good.yaml W2001',
       'templates/secret.yaml P1007',
       'templates/wide.yaml P1002',
+      'templates/wide32.yaml P1002',
     ]);
     expect(validation.notices).toContainEqual(
       expect.stringMatching(

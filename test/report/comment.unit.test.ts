@@ -254,6 +254,9 @@ describe('size limits', () => {
     expect(body.length).toBeLessThanOrEqual(COMMENT_LIMIT);
     expect(body).toContain('**20 errors, 4980 warnings, 0 info** in 5000 templates');
     expect(body).toContain('· 12 files skipped: not templates ·');
+    expect(renderSummary(makeReport([], files, { skipped }), RUN)).toContain(
+      '· 12 files skipped: not templates ·',
+    );
     // Every error has its row; the files whose findings do not fit are one line.
     expect(body.split('\n').filter((l) => l.includes('| ❌ error |'))).toHaveLength(20);
     expect(body).toMatch(
