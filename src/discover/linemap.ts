@@ -12,9 +12,12 @@ export interface LineMapping {
   verbatim(renderedLine: number): boolean;
 }
 
-/** How far from the last match to look, and how many line comparisons a whole mapping may cost. */
+/**
+ * How far from the last match to look, and how many characters of rendered lines a whole mapping
+ * may compare (each comparison costs about the rendered line's length).
+ */
 const MAX_DISTANCE = 5_000;
-const MAX_COMPARISONS = 2_000_000;
+const MAX_WORK = 100_000_000;
 
 /** `text` without the spans from `open` to `close` (an unclosed span runs to the end). */
 function splitSpans(text: string, open: string, close: string): string[] {
@@ -43,10 +46,10 @@ function isTagOnly(line: string): boolean {
 function matcher(line: string): ((rendered: string) => boolean) | undefined {
   if (isTagOnly(line)) return undefined;
   const text = splitSpans(line, '{#', '#}').join('').trimEnd();
-  if (!text.includes('{{')) return (rendered) => rendered.trimEnd() === text;
+  if (!text.includes('{{')) return (rendered) => rendered === text;
   // Each `{{ ... }}` can stand for anything; matched part by part, never as a regular expression.
   const parts = splitSpans(text, '{{', '}}');
-  return (rendered) => matchesParts(parts, rendered.trimEnd());
+  return (rendered) => matchesParts(parts, rendered);
 }
 
 export function mapRenderedLines(source: string, rendered: string): LineMapping {
@@ -55,13 +58,14 @@ export function mapRenderedLines(source: string, rendered: string): LineMapping 
   const map: number[] = [0];
   const exact: boolean[] = [false];
   let cursor = -1;
-  let budget = MAX_COMPARISONS;
-  for (const line of rendered.split('\n')) {
+  let budget = MAX_WORK;
+  for (const line of rendered.split('\n').map((l) => l.trimEnd())) {
+    const cost = 2 * (line.length + 1);
     // Walk outward from the last match, ahead before back: loops repeat their body, so the
     // producing line may also lie behind.
     let best = -1;
     // Past the budget, a line keeps the last match's source line: coarse, but bounded.
-    for (let d = 0; d <= MAX_DISTANCE && best < 0 && budget > 0; d++, budget -= 2) {
+    for (let d = 0; d <= MAX_DISTANCE && best < 0 && budget > 0; d++, budget -= cost) {
       const ahead = cursor + d + 1;
       const back = cursor - d;
       if (ahead < matchers.length && matchers[ahead]?.(line)) best = ahead;
@@ -70,7 +74,7 @@ export function mapRenderedLines(source: string, rendered: string): LineMapping 
     }
     if (best >= 0) cursor = best;
     map.push(Math.max(cursor, 0) + 1);
-    exact.push(best >= 0 && sourceLines[best]!.trimEnd() === line.trimEnd());
+    exact.push(best >= 0 && sourceLines[best]!.trimEnd() === line);
   }
   return {
     line: (n) => map[n] ?? map[map.length - 1] ?? 1,

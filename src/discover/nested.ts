@@ -16,6 +16,8 @@ import type { TemplateSource } from './find.js';
 const MAX_NESTING = 5;
 const MAX_NESTED = 500;
 
+const NESTED_STACK_TYPE = 'AWS::CloudFormation::Stack';
+
 /** TemplateURL values that name a place in AWS or on the web, not a file of the repository. */
 const REMOTE = /^(https?|s3):\/\//i;
 
@@ -30,6 +32,7 @@ export async function withNestedStacks(
   parse: (content: Uint8Array, file: string) => ParsedTemplate | undefined,
 ): Promise<TemplateSource[]> {
   const all = new Map(sources.map((s) => [s.absolutePath, s]));
+  let added = 0;
   let level = sources.filter((s) => s.origin === 'file');
   for (let depth = 0; depth < MAX_NESTING && level.length; depth++) {
     const next: TemplateSource[] = [];
@@ -41,7 +44,8 @@ export async function withNestedStacks(
           path.join(path.dirname(parent.absolutePath), nested.location),
           `Nested stack template of ${parent.file} (${nested.logicalId})`,
         );
-        if (all.has(absolute) || !(await exists(absolute)) || all.size >= MAX_NESTED) continue;
+        if (all.has(absolute) || !(await exists(absolute)) || added >= MAX_NESTED) continue;
+        added++;
         const source: TemplateSource = {
           file: relativeToWorkspace(workspace, absolute),
           absolutePath: absolute,
@@ -64,7 +68,9 @@ async function readParsed(
 ): Promise<ParsedTemplate | undefined> {
   try {
     if ((await fs.stat(source.absolutePath)).size > LIMITS.maxBytes) return undefined;
-    return parse(await fs.readFile(source.absolutePath), source.file);
+    const content = await fs.readFile(source.absolutePath);
+    // Most templates nest no stack: they are not parsed twice (the load stage parses them).
+    return content.includes(NESTED_STACK_TYPE) ? parse(content, source.file) : undefined;
   } catch {
     return undefined; // the load stage reports unreadable files in its own words
   }
@@ -79,7 +85,7 @@ function nestedStacks(
   const found: { logicalId: string; location: string; parameters: Record<string, string> }[] = [];
   for (const { key, value } of resources.entries) {
     const type = child(value, 'Type');
-    if (!isScalar(type) || type.value !== 'AWS::CloudFormation::Stack') continue;
+    if (!isScalar(type) || type.value !== NESTED_STACK_TYPE) continue;
     const url = at(value, 'Properties', 'TemplateURL');
     const asset = at(value, 'Metadata', 'aws:asset:path');
     const location = [url, asset].map(localPath).find(Boolean);

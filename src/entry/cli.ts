@@ -130,9 +130,15 @@ export async function main(
     const runContext = await readRunContext(io.env);
     // Files go inside the working folder (or the runner's temp folder), never through a link.
     const writable = [io.cwd, ...(io.env.RUNNER_TEMP ? [io.env.RUNNER_TEMP] : [])];
+    // A file that cannot be written is a warning: the verdict stays what the findings say.
     const write = async (option: unknown, what: string, text: string) => {
       if (typeof option !== 'string') return;
-      await writeFileInside(path.resolve(io.cwd, option), redactor.secrets(text), writable, what);
+      await writeFileInside(
+        path.resolve(io.cwd, option),
+        redactor.secrets(text),
+        writable,
+        what,
+      ).catch((error: unknown) => log.warning(describeError(error)));
     };
     await write(
       values.markdown,

@@ -13,6 +13,7 @@ import {
   child,
   isMap,
   isSeq,
+  LIMITS,
   toPlain,
   type MapEntry,
   type ParsedTemplate,
@@ -89,12 +90,14 @@ export async function evaluateGuard(
   const dataFolder = path.join(options.scratch, 'guard-data');
   await fs.mkdir(dataFolder, { recursive: true });
   const data = new Map<string, DataFile>();
+  const limits: Finding[] = [];
   for (const [index, target] of targets.entries()) {
     for (const [n, resolution] of target.resolutions.entries()) {
-      const resolved = resolveTemplate(target.template.root, {
+      const { template: resolved, tooLargeAt } = resolveTemplate(target.template.root, {
         ...options.context,
         parameters: resolution.parameters,
       });
+      if (tooLargeAt) limits.push(tooLarge(target.template, tooLargeAt, resolution.stack));
       const file = path.join(dataFolder, `${index}-${n}.json`);
       await fs.writeFile(file, JSON.stringify(toPlain(resolved)));
       data.set(file, { target, resolution, resolved });
@@ -130,6 +133,7 @@ export async function evaluateGuard(
   const firstFile = targets[0]!.template.file;
   if (result.timedOut) {
     return [
+      ...mergeAcrossStacks(limits, targets),
       findingOf(GUARD_RULES.failed, {
         file: firstFile,
         line: 1,
@@ -139,13 +143,19 @@ export async function evaluateGuard(
     ];
   }
   if (result.exitCode !== 0 && result.exitCode !== RULES_FAILED) {
-    return [failure(String(result.stderr || result.stdout), firstFile, options.ruleFiles)];
+    return [
+      ...mergeAcrossStacks(limits, targets),
+      failure(String(result.stderr || result.stdout), firstFile, options.ruleFiles),
+    ];
   }
   let reports: GuardReport[];
   try {
     reports = JSON.parse(String(result.stdout)) as GuardReport[];
   } catch {
-    return [failure('its output was not the JSON it promises', firstFile, options.ruleFiles)];
+    return [
+      ...mergeAcrossStacks(limits, targets),
+      failure('its output was not the JSON it promises', firstFile, options.ruleFiles),
+    ];
   }
   const controlByRule = new Map<string, Control>();
   for (const control of options.controls)
@@ -159,7 +169,20 @@ export async function evaluateGuard(
       findings.push(...ruleFindings(item.Rule, source, controlByRule));
     }
   }
-  return mergeAcrossStacks(findings, targets);
+  return mergeAcrossStacks([...limits, ...findings], targets);
+}
+
+function tooLarge(template: ParsedTemplate, logicalId: string, stack?: string): Finding {
+  const entry = child(template.root, 'Resources');
+  const at = isMap(entry) ? entry.entries.find((e) => e.key === logicalId)?.keyStart : undefined;
+  return findingOf(GUARD_RULES.tooLargeToResolve, {
+    file: template.file,
+    line: at?.line ?? 1,
+    column: at?.column ?? 1,
+    message: `${logicalId} builds more than ${LIMITS.maxResolvedChars / 1_048_576} MiB of text from its intrinsic functions; from there on, Guard rules saw the values as written.`,
+    logicalId,
+    ...(stack ? { stack } : {}),
+  });
 }
 
 /** The resource types the resolved templates declare, lower-cased: a rule may spell one otherwise. */

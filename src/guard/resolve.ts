@@ -12,6 +12,7 @@ import {
   isMap,
   isScalar,
   isSeq,
+  LIMITS,
   type MapNode,
   type ScalarNode,
   type TemplateNode,
@@ -31,14 +32,29 @@ type Scalar = ScalarNode['value'];
 /** Intrinsics nest at most this deep before the rest stays as written (hostile input). */
 const MAX_DEPTH = 64;
 
-export function resolveTemplate(root: MapNode, context: ResolveContext): MapNode {
-  return new Resolver(root, context).template();
+export interface ResolvedTemplate {
+  template: MapNode;
+  /**
+   * The resource whose values built more than LIMITS.maxResolvedChars: from there on, values stay
+   * as written (an amplifying Fn::Sub or Fn::Join must not exhaust memory).
+   */
+  tooLargeAt?: string;
+}
+
+export function resolveTemplate(root: MapNode, context: ResolveContext): ResolvedTemplate {
+  const resolver = new Resolver(root, context);
+  const template = resolver.template();
+  return { template, ...(resolver.tooLargeAt ? { tooLargeAt: resolver.tooLargeAt } : {}) };
 }
 
 class Resolver {
   private readonly values = new Map<string, TemplateNode>();
   private readonly conditions = new Map<string, boolean | undefined>();
   private readonly evaluating = new Set<string>();
+  /** Characters the resolved template gained; past the limit, values stay as written. */
+  private chars = 0;
+  private current = '';
+  tooLargeAt: string | undefined;
 
   constructor(
     private readonly root: MapNode,
@@ -78,14 +94,30 @@ class Resolver {
             ...e,
             value: {
               ...resources,
-              entries: kept.map((r) => ({ ...r, value: this.resolve(r.value, 0) ?? r.value })),
+              entries: kept.map((r) => {
+                this.current = r.key;
+                return { ...r, value: this.resolve(r.value, 0) ?? r.value };
+              }),
             },
           };
         }
-        if (e.key === 'Outputs') return { ...e, value: this.resolve(e.value, 0) ?? e.value };
+        if (e.key === 'Outputs') {
+          this.current = 'Outputs';
+          return { ...e, value: this.resolve(e.value, 0) ?? e.value };
+        }
         return e;
       }),
     };
+  }
+
+  /** Whether `size` more characters stay within the limit (and then counts them). */
+  private spend(size: number): boolean {
+    if (this.chars + size > LIMITS.maxResolvedChars) {
+      this.tooLargeAt ??= this.current;
+      return false;
+    }
+    this.chars += size;
+    return true;
   }
 
   private resourceDeploys(resource: TemplateNode): boolean {
@@ -167,7 +199,7 @@ class Resolver {
         if (!isScalar(args)) return node;
         if (args.value === 'AWS::NoValue') return undefined;
         const value = this.values.get(String(args.value));
-        return value ? moved(typed(value), node) : node;
+        return value && this.spend(sizeOf(value)) ? moved(typed(value), node) : node;
       }
       case 'Fn::If': {
         if (list.length !== 3 || !isScalar(list[0])) return node;
@@ -181,20 +213,25 @@ class Resolver {
         const locals = new Map<string, TemplateNode | undefined>();
         for (const e of entries(list[1])) locals.set(e.key, this.resolve(e.value, depth + 1));
         let known = true;
+        let size = template.value.length;
         const text = template.value.replace(/\$\{([^}]*)\}/g, (match, variable: string) => {
           if (variable.startsWith('!')) return `\${${variable.slice(1)}}`;
           const value = locals.has(variable) ? locals.get(variable) : this.values.get(variable);
-          if (isScalar(value)) return String(value.value);
-          known = false;
-          return match;
+          const part = isScalar(value) ? String(value.value) : undefined;
+          size += part?.length ?? 0;
+          // Past the limit nothing more is built: the node stays as written.
+          if (part === undefined || size > LIMITS.maxResolvedChars) known = false;
+          return known ? part! : '';
         });
-        return known ? scalarAt(text, node) : node;
+        return known && this.spend(size) ? scalarAt(text, node) : node;
       }
       case 'Fn::Join': {
         const [delimiter, items] = [list[0], list[1] && this.resolve(list[1], depth + 1)];
         if (!isScalar(delimiter) || !isSeq(items) || !items.items.every(isScalar)) return node;
-        const text = items.items.map((item) => String(item.value)).join(String(delimiter.value));
-        return scalarAt(text, node);
+        const parts = items.items.map((item) => String(item.value));
+        const separator = String(delimiter.value);
+        const size = parts.reduce((sum, part) => sum + part.length + separator.length, 0);
+        return this.spend(size) ? scalarAt(parts.join(separator), node) : node;
       }
       case 'Fn::Select': {
         const [index, items] = [
@@ -209,12 +246,31 @@ class Resolver {
         const keys = list.slice(0, 3).map((item) => this.resolve(item, depth + 1));
         if (keys.length !== 3 || !keys.every(isScalar)) return node;
         const value = at(this.root, 'Mappings', ...keys.map((k) => String(k.value)));
-        return value ? moved(value, node) : node;
+        return value && this.spend(sizeOf(value)) ? moved(value, node) : node;
       }
       default:
         return node;
     }
   }
+}
+
+/** About how many characters a node takes as JSON, counted up to the resolution limit. */
+function sizeOf(node: TemplateNode): number {
+  let size = 0;
+  const pending = [node];
+  while (pending.length && size <= LIMITS.maxResolvedChars) {
+    const item = pending.pop()!;
+    if (isScalar(item)) size += String(item.value).length + 2;
+    else if (isSeq(item)) {
+      size += item.items.length + 2;
+      for (const inner of item.items) pending.push(inner);
+    } else
+      for (const e of item.entries) {
+        size += e.key.length + 4;
+        pending.push(e.value);
+      }
+  }
+  return size;
 }
 
 function entries(node: TemplateNode | undefined) {

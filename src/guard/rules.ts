@@ -42,4 +42,13 @@ export const GUARD_RULES = defineRules({
       'A resource suppresses a Guard rule or control without saying why. Write it as {Rule: ID, Reason: why} so reviewers can judge it.',
     tags: ['cfn-guard', 'suppression'],
   },
+  tooLargeToResolve: {
+    id: 'G1004',
+    source: 'cfn-guard',
+    severity: 'warning',
+    title: 'A resource too large to resolve for Guard rules',
+    description:
+      "Resolving the intrinsic functions of a resource (Fn::Sub, Fn::Join, references to parameters and mappings) built more text than our limit allows, so from there on Guard rules saw the values as written. Such values would exceed CloudFormation's limits; the message names the resource.",
+    tags: ['cfn-guard'],
+  },
 });

@@ -25,6 +25,32 @@ export async function writeFileInside(
   allowedRoots: readonly string[],
   what: string,
 ): Promise<void> {
+  try {
+    await writeChecked(file, data, allowedRoots, what);
+  } catch (error) {
+    if (error instanceof UserError) throw error;
+    // A read-only folder, a full disk: say which file, so the user knows what is missing.
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UserError(
+      `Could not write ${what} ${file}: ${WRITE_FAILURES[code ?? ''] ?? (error as Error).message}${code ? ` (${code})` : ''}.`,
+    );
+  }
+}
+
+const WRITE_FAILURES: Record<string, string> = {
+  ENOSPC: 'the disk is full',
+  EDQUOT: 'the disk quota is used up',
+  EROFS: 'the file system is read-only',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+};
+
+async function writeChecked(
+  file: string,
+  data: string,
+  allowedRoots: readonly string[],
+  what: string,
+): Promise<void> {
   const target = path.resolve(file);
   const refuse = (why: string): never => {
     throw new UserError(
@@ -54,9 +80,9 @@ export async function writeFileInside(
   }
   const checkFolder = async (folder: string) => {
     const real = await fs.realpath(folder);
+    if (!(await fs.stat(real)).isDirectory()) refuse(`${folder} is not a folder`);
     if (!realRoots.some((r) => isInside(r, real)))
       refuse(`its folder ${folder} leads to ${real}, outside the folders this run may write to`);
-    if (!(await fs.stat(real)).isDirectory()) refuse(`${folder} is not a folder`);
   };
   await checkFolder(existing);
   for (const folder of missing) {

@@ -176,6 +176,8 @@ export interface Report {
   findings: Finding[];
   /** Things the user should know that are not findings (fallbacks, skipped steps). */
   notices: string[];
+  /** Files a folder scan passed over: no top-level Resources or AWSTemplateFormatVersion. */
+  skipped?: string[];
   /** Every rule a finding belongs to, by id: the product's registry and the tools' own words. */
   rules?: Record<string, ReportRule>;
   /** Guard rules that resources suppress, with their reasons. */

@@ -9,6 +9,11 @@ export const LIMITS = {
   /** Nodes built in total, aliases expanded: stops alias bombs ("billion laughs"). */
   maxNodes: 500_000,
   maxAliases: 1_000,
+  /**
+   * Characters intrinsic resolution may build for one template (Fn::Sub, Fn::Join, each use of a
+   * parameter...): a template of 1 MB can otherwise amplify to gigabytes.
+   */
+  maxResolvedChars: 16 * 1_048_576,
 } as const;
 
 export interface Position {

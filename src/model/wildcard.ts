@@ -23,9 +23,9 @@ export function matchesParts(parts: readonly string[], text: string, one?: strin
     return false;
   let position = first.length;
   for (const part of parts.slice(1, -1)) {
-    let at = position;
-    while (at + part.length <= end && !occursAt(part, text, at, one)) at++;
-    if (at + part.length > end) return false;
+    let at = one === undefined ? text.indexOf(part, position) : position;
+    if (one !== undefined) while (at + part.length <= end && !occursAt(part, text, at, one)) at++;
+    if (at < 0 || at + part.length > end) return false;
     position = at + part.length;
   }
   return true;

@@ -200,6 +200,7 @@ function buildReport(
     policies: validation.policies,
     findings,
     notices: [...validation.notices, ...notices],
+    ...(validation.skipped.length ? { skipped: validation.skipped } : {}),
     rules,
     ...(validation.suppressions.length ? { suppressions: validation.suppressions } : {}),
     summary: summarize(findings, validation.templates, settings.failOn),

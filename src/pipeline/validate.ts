@@ -2,6 +2,7 @@ import { rmSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import pLimit from 'p-limit';
 import { loadEnvironment, type Environment } from '../discover/environment.js';
 import { cdkFindings } from '../discover/cdk-findings.js';
 import { findTemplates, type TemplateSource } from '../discover/find.js';
@@ -68,6 +69,8 @@ export interface Validation {
   secretNames: Set<string>;
   /** Guard rules suppressed in resource Metadata, for the report to list. */
   suppressions: SuppressionEntry[];
+  /** Files a folder scan passed over because they are not templates, sorted. */
+  skipped: string[];
 }
 
 /**
@@ -107,15 +110,19 @@ export async function validate(
     ),
     networkIsolated: RENDERER_HAS_NO_NETWORK,
   });
+  // Thousands of templates at once would run out of file handles (EMFILE): a few reads at a time.
+  const reads = pLimit(MAX_OPEN_READS);
   const loaded = await Promise.all(
     sources.map((source) =>
-      loadTemplate(source, {
-        workspace: settings.workspace,
-        trusted: settings.lint.trustRepoConfig,
-        renderer,
-        ...(renderingRefused ? { renderingRefused } : {}),
-        ...(environment ? { environment } : {}),
-      }),
+      reads(() =>
+        loadTemplate(source, {
+          workspace: settings.workspace,
+          trusted: settings.lint.trustRepoConfig,
+          renderer,
+          ...(renderingRefused ? { renderingRefused } : {}),
+          ...(environment ? { environment } : {}),
+        }),
+      ),
     ),
   ).finally(() => renderer.close());
   const findings: Finding[] = [];
@@ -282,12 +289,15 @@ export async function validate(
       targets,
       secretNames,
       suppressions: guardRun.suppressions,
+      skipped: [...skipped].sort(),
     };
   } finally {
     stopping.release();
     await fs.rm(scratch, { recursive: true, force: true });
   }
 }
+
+const MAX_OPEN_READS = 32;
 
 const STOP_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 

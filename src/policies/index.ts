@@ -295,6 +295,15 @@ function preparePolicy(
     }
   }
   const serialized = serializePolicy(document);
+  if (resolved.limit)
+    located.push({
+      prepared: { policy, resolved, document, serialized, text: '', policyType: policy.policyType },
+      source: POLICY_RULES.resolutionLimit.source,
+      ruleId: POLICY_RULES.resolutionLimit.id,
+      severity: POLICY_RULES.resolutionLimit.severity,
+      message: `${policy.policyName} of ${policy.logicalId} was not resolved in full: ${resolved.limit}; the rest was checked as placeholders.`,
+      path: [],
+    });
   if (resolved.notes.length)
     unresolved.push(
       `${policy.file}:${policy.start.line} ${policy.logicalId}: ${[...new Set(resolved.notes)].join('; ')}`,

@@ -4,6 +4,7 @@ import {
   isMap,
   isScalar,
   isSeq,
+  LIMITS,
   type MapNode,
   type Position,
   type TemplateNode,
@@ -58,6 +59,8 @@ export interface ResolvedDocument {
   placeholders: Set<string>;
   /** Why placeholders were used, one line each. */
   notes: string[];
+  /** Set when a limit of ours stopped the resolution: what was too much, for a finding. */
+  limit?: string;
 }
 
 const NO_VALUE = Symbol('AWS::NoValue');
@@ -103,6 +106,10 @@ export class TemplateResolver {
   /** Conditions and resource names being resolved, to catch reference cycles. */
   private readonly visiting: string[] = [];
   private steps = 0;
+  /** Characters built for the current document (LIMITS.maxResolvedChars): amplification ends. */
+  private chars = 0;
+  /** What limit stopped the current document's resolution. */
+  private limit: string | undefined;
 
   constructor(
     root: MapNode,
@@ -120,9 +127,15 @@ export class TemplateResolver {
 
   /** Resolve a policy document (or any value) and trace where each part came from. */
   document(node: TemplateNode): ResolvedDocument {
+    this.chars = 0;
+    this.limit = undefined;
     const trace = newTrace();
     const value = this.value(node, [], trace);
-    return { document: value === NO_VALUE ? undefined : value, ...trace };
+    return {
+      document: value === NO_VALUE ? undefined : value,
+      ...trace,
+      ...(this.limit ? { limit: this.limit } : {}),
+    };
   }
 
   /** Resolve a value when only the result matters (names, conditions). */
@@ -131,6 +144,18 @@ export class TemplateResolver {
     const value = this.value(node, [], trace);
     notes?.push(...trace.notes);
     return value === NO_VALUE ? undefined : value;
+  }
+
+  /** Whether `size` more characters stay within the limit; when not, `trace` says where. */
+  private fits(size: number): boolean {
+    if (this.chars + size <= LIMITS.maxResolvedChars) return true;
+    const resource = this.visiting.findLast((what) => what.startsWith('resource '));
+    this.limit ??= `its intrinsic functions${resource ? ` (through ${resource})` : ''} build more than ${LIMITS.maxResolvedChars / 1_048_576} MiB of text`;
+    return false;
+  }
+
+  private tooLarge(path: PolicyPath, trace: Trace): string {
+    return this.placeholder('too large', 'the resolved values are too large', path, trace);
   }
 
   /** A named condition's value; undefined when it depends on a value nobody gave. */
@@ -197,8 +222,10 @@ export class TemplateResolver {
   private value(node: TemplateNode, path: PolicyPath, trace: Trace): Value {
     const key = pathKey(path);
     trace.positions.set(key, node.start);
-    if (++this.steps > MAX_STEPS)
+    if (++this.steps > MAX_STEPS) {
+      this.limit ??= `it takes more than ${MAX_STEPS} steps to resolve`;
       return this.placeholder('too complex', 'the template is too complex to resolve', path, trace);
+    }
     let result: Value;
     if (node.kind === 'scalar') {
       result = node.value;
@@ -214,12 +241,21 @@ export class TemplateResolver {
     } else {
       const out: Record<string, Value> = {};
       for (const e of node.entries) {
+        if (!this.fits(e.key.length)) return this.tooLarge(path, trace);
+        this.chars += e.key.length;
         const childPath = [...path, e.key];
         trace.keyPositions.set(pathKey(childPath), e.keyStart);
         const value = this.value(e.value, childPath, trace);
         if (value !== NO_VALUE) out[e.key] = value;
       }
       result = out;
+    }
+    // Every value built is paid for once where it is made (leaves and intrinsic results), so
+    // references that repeat a large value cannot amplify it without limit.
+    if (node.kind === 'scalar' || (isMap(node) && isIntrinsic(node))) {
+      const size = sizeOf(result, LIMITS.maxResolvedChars - this.chars + 1);
+      if (!this.fits(size)) return this.tooLarge(path, trace);
+      this.chars += size;
     }
     // Also when Fn::Join or Fn::Sub assembles it: CloudFormation resolves it after the functions.
     if (typeof result === 'string' && /\{\{resolve:/.test(result))
@@ -262,7 +298,10 @@ export class TemplateResolver {
         const list = plain(args[1]);
         if (!Array.isArray(list))
           return this.placeholder('Fn::Join', 'Fn::Join needs a list', path, trace);
-        return list.map((item) => scalarString(item)).join(String(delimiter ?? ''));
+        const separator = String(delimiter ?? '');
+        const parts = list.map((item) => scalarString(item));
+        const size = parts.reduce((sum, part) => sum + part.length + separator.length, 0);
+        return this.fits(size) ? parts.join(separator) : this.tooLarge(path, trace);
       }
       case 'Fn::Select': {
         const index = Number(plain(args[0]));
@@ -347,10 +386,18 @@ export class TemplateResolver {
         const region = scalarString(plain(arg)) || this.options.region;
         return ['a', 'b', 'c'].map((zone) => `${region}${zone}`);
       }
-      case 'Fn::Base64':
-        return Buffer.from(scalarString(plain(arg))).toString('base64');
-      case 'Fn::ToJsonString':
-        return JSON.stringify(plain(arg));
+      case 'Fn::Base64': {
+        const text = scalarString(plain(arg));
+        return this.fits((text.length * 4) / 3)
+          ? Buffer.from(text).toString('base64')
+          : this.tooLarge(path, trace);
+      }
+      case 'Fn::ToJsonString': {
+        const value = plain(arg);
+        return this.fits(sizeOf(value, LIMITS.maxResolvedChars))
+          ? JSON.stringify(value)
+          : this.tooLarge(path, trace);
+      }
       case 'Fn::Length': {
         const list = plain(arg);
         return Array.isArray(list)
@@ -520,28 +567,64 @@ export class TemplateResolver {
     const vars = new Map<string, Value>();
     if (isMap(varsNode))
       for (const e of varsNode.entries) vars.set(e.key, this.plain(e.value, trace.notes));
-    return text.replace(/\$\{([^}]*)\}/g, (whole, inner: string) => {
-      if (inner.startsWith('!')) return `\${${inner.slice(1)}}`;
-      const name = inner.trim();
-      let value: Value;
-      if (vars.has(name)) value = vars.get(name);
-      else if (PSEUDO.has(name) || child(this.parameters, name) || child(this.resources, name))
-        value = this.ref(name, path, trace);
-      else if (name.includes('.') && child(this.resources, name.split('.')[0]!)) {
-        const dot = name.indexOf('.');
-        value = this.getAtt(name.slice(0, dot), name.slice(dot + 1), path, trace);
-      } else if (name.includes(':'))
-        return whole; // an IAM policy variable such as ${aws:username}
-      else
-        value = this.placeholder(
-          `\${${name}}`,
-          `\${${name}} in Fn::Sub names no parameter, resource or variable`,
-          path,
-          trace,
-        );
-      return value === NO_VALUE ? '' : Array.isArray(value) ? value.join(',') : scalarString(value);
+    let size = 0;
+    const built = text.replace(/\$\{([^}]*)\}/g, (whole, inner: string) => {
+      const part = this.subPart(whole, inner, vars, path, trace);
+      size += part.length;
+      // Past the limit the rest is not built: the placeholder below replaces the whole text.
+      return this.fits(size) ? part : '';
     });
+    return this.fits(size + text.length) ? built : this.tooLarge(path, trace);
   }
+
+  /** What one `${...}` of Fn::Sub stands for. */
+  private subPart(
+    whole: string,
+    inner: string,
+    vars: Map<string, Value>,
+    path: PolicyPath,
+    trace: Trace,
+  ): string {
+    if (inner.startsWith('!')) return `\${${inner.slice(1)}}`;
+    const name = inner.trim();
+    let value: Value;
+    if (vars.has(name)) value = vars.get(name);
+    else if (PSEUDO.has(name) || child(this.parameters, name) || child(this.resources, name))
+      value = this.ref(name, path, trace);
+    else if (name.includes('.') && child(this.resources, name.split('.')[0]!)) {
+      const dot = name.indexOf('.');
+      value = this.getAtt(name.slice(0, dot), name.slice(dot + 1), path, trace);
+    } else if (name.includes(':'))
+      return whole; // an IAM policy variable such as ${aws:username}
+    else
+      value = this.placeholder(
+        `\${${name}}`,
+        `\${${name}} in Fn::Sub names no parameter, resource or variable`,
+        path,
+        trace,
+      );
+    return value === NO_VALUE ? '' : Array.isArray(value) ? value.join(',') : scalarString(value);
+  }
+}
+
+/** About how many characters `value` takes as JSON, counted up to `cap` (then it stops). */
+function sizeOf(value: unknown, cap: number): number {
+  let size = 0;
+  const pending: unknown[] = [value];
+  while (pending.length && size < cap) {
+    const item = pending.pop();
+    if (typeof item === 'string') size += item.length + 2;
+    else if (Array.isArray(item)) {
+      size += item.length + 2;
+      for (const inner of item) pending.push(inner);
+    } else if (item && typeof item === 'object') {
+      for (const [key, inner] of Object.entries(item)) {
+        size += key.length + 4;
+        pending.push(inner);
+      }
+    } else size += String(item).length;
+  }
+  return size;
 }
 
 function toScalar(node: TemplateNode | undefined): unknown {

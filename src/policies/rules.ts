@@ -173,6 +173,15 @@ export const POLICY_RULES = defineRules({
     tags: ['iam'],
     helpUrl: SERVICE_AUTHORIZATION,
   },
+  resolutionLimit: {
+    id: 'RESOLUTION_LIMIT',
+    source: 'policy-check',
+    severity: 'error',
+    title: 'A policy too large or complex to resolve',
+    description:
+      "Resolving the intrinsic functions of a policy (Fn::Sub, Fn::Join, references to other resources) built more text or took more steps than our limits allow, so the rest of it was checked as {{unresolved:...}} placeholders. Such a policy would exceed IAM's size quotas when deployed; the message names the resource whose values amplify.",
+    tags: ['iam'],
+  },
   accessAnalyzerFailed: {
     id: 'ACCESS_ANALYZER_FAILED',
     source: 'access-analyzer',

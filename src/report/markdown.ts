@@ -14,7 +14,7 @@ import { shorten } from '../model/text.js';
 import { codeSpan, escapeMarkdown, link } from './escape.js';
 import { fileUrl, type RunContext } from './workflow-run.js';
 import { renderSuppressions } from './suppressions.js';
-import { countsLine } from './text.js';
+import { countsLine, skippedCount } from './text.js';
 
 /**
  * The markdown report shared by the PR comment and the job summary. Everything that came from a
@@ -153,7 +153,7 @@ function renderStatus(report: Report, run: RunContext): string[] {
   const runLink = run.runUrl ? ` · ${link('workflow run', run.runUrl)}` : '';
   const lines = [
     `### ${icon} iac-action: ${text}${text === 'passed' && s.error ? ` — ${plural(s.error, 'error')} not blocking` : ''}${environment}`,
-    `**${countsLine(s)}** in ${checked}${commit} · fail-on ${codeSpan(s.failOn)}${s.blocking ? ` (${plural(s.blockingCount, 'blocking finding')})` : ''}${runLink}`,
+    `**${countsLine(s)}** in ${checked}${commit}${skippedCount(report, ' · ')} · fail-on ${codeSpan(s.failOn)}${s.blocking ? ` (${plural(s.blockingCount, 'blocking finding')})` : ''}${runLink}`,
   ];
   const sources = (Object.entries(s.bySource) as [FindingSource, Counts][]).map(
     ([source, counts]) => `${SOURCE_LABEL[source]}: ${countsLine(counts)}`,
@@ -185,6 +185,9 @@ function renderFindings(report: Report, run: RunContext, detail: Detail): Render
   }
   const omitted: Counts = { error: 0, warning: 0, info: 0 };
   const clean: string[] = [];
+  // Files none of whose findings fit get no section of their own (it would be empty): one line.
+  const unlisted: Counts = { error: 0, warning: 0, info: 0 };
+  let unlistedFiles = 0;
   const sections: { rank: number; file: string; text: string }[] = [];
   for (const [file, findings] of byFile) {
     if (!findings.length) {
@@ -197,15 +200,17 @@ function renderFindings(report: Report, run: RunContext, detail: Detail): Render
     const hidden: Counts = { ...counts };
     for (const f of shown) hidden[f.severity]--;
     for (const severity of SEVERITIES) omitted[severity] += hidden[severity];
+    if (!shown.length) {
+      unlistedFiles++;
+      for (const severity of SEVERITIES) unlisted[severity] += counts[severity];
+      continue;
+    }
     const severity = worst(counts)!;
     const summary = `${ICON[severity]} ${codeSpan(file)}: ${countsLine(counts)}`;
-    const body: string[] = [];
-    if (shown.length) {
-      body.push(
-        '| Line | Severity | Source | Rule | Message |\n| ---: | --- | --- | --- | --- |\n' +
-          shown.map((f) => findingRow(f, run, detail)).join('\n'),
-      );
-    }
+    const body = [
+      '| Line | Severity | Source | Rule | Message |\n| ---: | --- | --- | --- | --- |\n' +
+        shown.map((f) => findingRow(f, run, detail)).join('\n'),
+    ];
     const hiddenTotal = hidden.error + hidden.warning + hidden.info;
     if (hiddenTotal) body.push(`… and ${countsLine(hidden)} not listed here.`);
     sections.push({
@@ -216,6 +221,11 @@ function renderFindings(report: Report, run: RunContext, detail: Detail): Render
   }
   sections.sort((a, b) => a.rank - b.rank || a.file.localeCompare(b.file));
   const lines = sections.map((s) => s.text);
+  if (unlistedFiles) {
+    lines.push(
+      `${ICON[worst(unlisted)!]} ${plural(unlistedFiles, sections.length ? 'more template' : 'template')} with ${countsLine(unlisted)}, not listed here`,
+    );
+  }
   if (clean.length) {
     const names = detail.cleanNames ? `: ${clean.sort().map(codeSpan).join(', ')}` : '';
     lines.push(`✅ ${plural(clean.length, 'template')} without findings${names}`);

@@ -110,7 +110,9 @@ export async function publish(
   try {
     summaryWritten = await deps.writeSummary(redact(renderSummary(report, run)));
   } catch (error) {
-    log.warning(`Could not write the job summary: ${describeError(error)}`);
+    log.warning(
+      `Could not write the job summary ${env.GITHUB_STEP_SUMMARY ?? ''}: ${describeError(error)}`,
+    );
   }
 
   const changed = run.pullRequest && token ? await changedFiles(github, run, log) : undefined;
@@ -143,7 +145,7 @@ async function writeSarif(
     return file;
   } catch (error) {
     log.warning(
-      `Could not write the SARIF file ${file} (input "sarif-file"): ${describeError(error)}. Point "sarif-file" at a writable path.`,
+      `Could not write the SARIF file ${file} (input "sarif-file"): ${describeError(error).replace(/\.$/, '')}. Point "sarif-file" at a writable path.`,
     );
     return undefined;
   }

@@ -11,6 +11,12 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
+/** ", 12 files skipped: not templates", so a user sees what a folder scan did not check. */
+export function skippedCount(report: Report, before: string): string {
+  const n = report.skipped?.length ?? 0;
+  return n ? `${before}${plural(n, 'file')} skipped: not templates` : '';
+}
+
 export function countsLine(c: Counts): string {
   return `${plural(c.error, 'error')}, ${plural(c.warning, 'warning')}, ${c.info} info`;
 }
@@ -34,7 +40,7 @@ export function formatText(report: Report): string {
     ? `blocked: ${s.blockingCount} at or above fail-on "${s.failOn}"`
     : 'passed';
   lines.push(
-    `${countsLine(s)} in ${plural(report.templates.length, 'template')}${tools ? ` (${tools})` : ''}: ${verdict}.`,
+    `${countsLine(s)} in ${plural(report.templates.length, 'template')}${tools ? ` (${tools})` : ''}${skippedCount(report, ', ')}: ${verdict}.`,
   );
   return lines.join('\n');
 }

@@ -1,3 +1,5 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runBuiltCli } from '../helpers/built.js';
 import { cli, noCredentials } from '../helpers/cli.js';
@@ -128,6 +130,42 @@ describe('iac-action validate', () => {
       ).stdout,
     );
     expect(trusted.findings).toEqual([]);
+  });
+
+  it('warns about a report file it cannot write, writes the others and keeps the exit status', async () => {
+    const ws = await workspace({
+      't.yaml':
+        'Parameters:\n  Unused:\n    Type: String\nResources:\n  T:\n    Type: AWS::SNS::Topic\n',
+      blocker: '',
+    });
+    const r = await cli(
+      ['validate', 't.yaml', '--markdown', 'blocker/comment.md', '--summary', 'out/summary.md'],
+      ws,
+      noCredentials,
+    );
+    expect(r.status).toBe(0);
+    expect(r.stderr).toMatch(
+      /^warning: Refusing to write the --markdown file \S*\/blocker\/comment\.md: .*blocker is not a folder/m,
+    );
+    expect(await fs.readFile(path.join(ws, 'out/summary.md'), 'utf8')).toContain('W2001');
+  });
+
+  it('keeps the regions a trusted .cfnlintrc names instead of the aws-region input', async () => {
+    const ws = await workspace({
+      '.cfnlintrc': 'regions:\n  - eu-west-1\n  - ap-southeast-2\n',
+      't.yaml': 'Resources:\n  T:\n    Type: AWS::Foo::Bar\n',
+    });
+    const run = async (trust: string) =>
+      JSON.parse(
+        (
+          await cli(['validate', 't.yaml', '--format', 'json', '--trust-repo-config', trust], ws, {
+            ...noCredentials,
+            AWS_REGION: 'us-east-2',
+          })
+        ).stdout,
+      ).findings.map((f: { message: string }) => /in '([a-z0-9-]+)'/.exec(f.message)?.[1]);
+    expect(await run('true')).toEqual(['eu-west-1', 'ap-southeast-2']);
+    expect(await run('false')).toEqual(['us-east-2']);
   });
 
   it('the built dist/cli.js runs on Node 24 with the same exit codes', async () => {

@@ -64,4 +64,12 @@ describe('line mapping stays bounded', () => {
     const lines = mapRenderedLines(source, 'Resources:\n  A: \n  B: x\n');
     expect([lines.line(1), lines.line(2), lines.line(3)]).toEqual([1, 2, 3]);
   });
+
+  it('maps long rendered lines against many expression lines in bounded work', () => {
+    const source = Array.from({ length: 5000 }, (_, i) => `{{ a }}b{{ c }}q${i}{{ d }}`);
+    const rendered = [...Array(100).fill('b'.repeat(50_000)), 'q4999'].join('\n');
+    const lines = mapRenderedLines([...source, 'q4999'].join('\n'), rendered);
+    // Past the work budget a line keeps the last match's source line: coarse, but it ends.
+    expect([lines.line(1), lines.line(101), lines.verbatim(101)]).toEqual([1, 1, false]);
+  });
 });

@@ -42,12 +42,15 @@ describe('validation around cfn-lint', () => {
       'templates/deep.json': `{"Resources": ${'['.repeat(5000)}${']'.repeat(5000)}}`,
       'templates/tagged.yaml': `${UNUSED_PARAMETER}    Properties:\n      TopicName: !Rain::Embed name.txt\n`,
       'templates/duplicate.yaml': `${UNUSED_PARAMETER}  T:\n    Type: AWS::SQS::Queue\n`,
+      // Strict JSON refuses the trailing commas, but cfn-lint reads the file and has findings.
+      'templates/trailing.json':
+        '{"Parameters": {"Unused": {"Type": "String"}},\n "Resources": {"T": {"Type": "AWS::SNS::Topic"},},}\n',
     });
     const { validation, args } = await validateRecorded(
       ws,
       ['bomb', 'good', 'tagged', 'duplicate']
         .map((n) => `templates/${n}.yaml`)
-        .concat('templates/deep.json')
+        .concat('templates/deep.json', 'templates/trailing.json')
         .join('\n'),
     );
     expect(args).toMatch(/good\.yaml/);
@@ -62,6 +65,8 @@ describe('validation around cfn-lint', () => {
       'templates/tagged.yaml E3012',
       'templates/tagged.yaml P1008',
       'templates/tagged.yaml W2001',
+      'templates/trailing.json P1000',
+      'templates/trailing.json W2001',
     ]);
     expect(validation.targets.map((t) => t.file).sort()).toEqual([
       'templates/good.yaml',
@@ -80,6 +85,10 @@ describe('validation around cfn-lint', () => {
       path.join(ws, 'templates/wide.yaml'),
       Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(UNUSED_PARAMETER, 'utf16le')]),
     );
+    // UTF-32 big-endian: each character four bytes, the byte order mark first.
+    const utf32 = Buffer.alloc(4 * (UNUSED_PARAMETER.length + 1));
+    [0xfeff, ...Buffer.from(UNUSED_PARAMETER)].forEach((c, i) => utf32.writeUInt32BE(c, 4 * i));
+    await fs.writeFile(path.join(ws, 'templates/wide32.yaml'), utf32);
     const outside = await fs.mkdtemp(path.join(os.tmpdir(), 'outside-'));
     await fs.writeFile(path.join(outside, 'secret.yaml'), UNUSED_PARAMETER);
     await fs.symlink(path.join(outside, 'secret.yaml'), path.join(ws, 'templates/secret.yaml'));
@@ -89,6 +98,7 @@ describe('validation around cfn-lint', () => {
       'templates/good.yaml W2001',
       'templates/secret.yaml P1007',
       'templates/wide.yaml P1002',
+      'templates/wide32.yaml P1002',
     ]);
     expect(validation.notices).toContainEqual(
       expect.stringMatching(
@@ -96,6 +106,7 @@ describe('validation around cfn-lint', () => {
       ),
     );
     expect(validation.templates.map((t) => t.file)).not.toContain('templates/nested.json');
+    expect(validation.skipped).toEqual(['templates/nested.json', 'templates/params.json']);
   });
 
   it('on SIGTERM stops cfn-lint, removes its scratch folder and ends by the signal', async () => {

@@ -1,4 +1,5 @@
 import fs from 'node:fs/promises';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runActionInProcess } from '../helpers/action.js';
 import { workspace } from '../helpers/paths.js';
@@ -25,5 +26,25 @@ describe('the action in-process, with real cfn-lint', () => {
       expect.objectContaining({ level: 'error', file: 'templates/bad.yaml', startLine: 6 }),
     );
     expect(r.summary).toContain('iac-action: blocked');
+  });
+
+  it('on a runner whose temp folder cannot be written, warns naming each file and keeps the verdict', async () => {
+    const ws = await workspace({ 'templates/ok.yaml': { copy: 'valid/bucket.yaml' } });
+    // Tests may run as root, where permissions stop no write: a folder below a file stops every one.
+    await fs.writeFile(path.join(ws, 'blocker'), '');
+    const temp = path.join(ws, 'blocker', 'temp');
+    const r = await runActionInProcess(
+      ws,
+      { templates: 'templates/' },
+      { env: { RUNNER_TEMP: temp } },
+    );
+    expect(r.failed).toBeUndefined();
+    expect(r.outputs).toMatchObject({ blocking: 'false', 'report-json': '', 'sarif-file': '' });
+    const warnings = r.log.filter((line) => line.startsWith('warning: '));
+    expect(warnings).toEqual([
+      expect.stringContaining(`the JSON report ${path.join(temp, 'iac-action-report.json')}`),
+      expect.stringContaining(`the SARIF file ${path.join(temp, 'iac-action.sarif')}`),
+    ]);
+    expect(r.summary).toContain('iac-action: passed');
   });
 });

@@ -49,7 +49,7 @@ function resolved(parameters: Record<string, string>): MapNode {
     parameters,
     region: 'eu-west-1',
     partition: 'aws',
-  });
+  }).template;
 }
 
 describe('resolveTemplate', () => {
@@ -95,11 +95,34 @@ describe('resolveTemplate', () => {
       'c.yaml',
     );
     if (!parsed.ok) throw new Error('fixture does not parse');
-    const root = resolveTemplate(parsed.template.root, {
+    const { template: root } = resolveTemplate(parsed.template.root, {
       parameters: {},
       region: 'r',
       partition: 'aws',
     });
     expect(at(root, 'Resources', 'R')).toBeDefined();
+  });
+
+  it('stops building values that amplify, names the resource and keeps them as written', () => {
+    const subs = '${Big}'.repeat(2000);
+    const parsed = parseTemplate(
+      `Parameters:\n  Big: { Type: String, Default: ${'x'.repeat(50_000)} }\nResources:\n` +
+        `  Small: { Type: AWS::SNS::Topic, Properties: { TopicName: !Sub 'a-\${Big}' } }\n` +
+        `  Amplified: { Type: AWS::SNS::Topic, Properties: { TopicName: !Sub '${subs}', Names: !Join [',', [${Array(2000).fill('!Ref Big').join(', ')}]] } }\n`,
+      'big.yaml',
+    );
+    if (!parsed.ok) throw new Error('fixture does not parse');
+    const { template, tooLargeAt } = resolveTemplate(parsed.template.root, {
+      parameters: {},
+      region: 'r',
+      partition: 'aws',
+    });
+    expect(tooLargeAt).toBe('Amplified');
+    expect(toPlain(at(template, 'Resources', 'Small', 'Properties', 'TopicName')!)).toBe(
+      `a-${'x'.repeat(50_000)}`,
+    );
+    expect(toPlain(at(template, 'Resources', 'Amplified', 'Properties', 'TopicName')!)).toEqual({
+      'Fn::Sub': subs,
+    });
   });
 });

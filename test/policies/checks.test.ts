@@ -142,7 +142,12 @@ describe('statement checks', () => {
 
   it('every offline rule has a check or is a document check, and is in the registry', () => {
     const checked = new Set(STATEMENT_CHECKS.flatMap((c) => c.rules.map((r) => r.id)));
-    const documentRules = ['MALFORMED_POLICY', 'MISSING_VERSION', 'OLD_VERSION'];
+    const documentRules = [
+      'MALFORMED_POLICY',
+      'MISSING_VERSION',
+      'OLD_VERSION',
+      'RESOLUTION_LIMIT',
+    ];
     for (const rule of Object.values(POLICY_RULES)) {
       expect(ruleById(rule.id), rule.id).toBe(rule);
       if (rule.source === 'policy-check')

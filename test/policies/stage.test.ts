@@ -85,3 +85,37 @@ describe('withoutRepeatedLintFindings', () => {
     ]);
   });
 });
+
+describe('policy stage limits', () => {
+  it('reports intrinsics that amplify as a finding naming the policy and resource, within limits', async () => {
+    // Each topic's name is its predecessor's twice: 2^40 characters if resolved in full; and a
+    // list repeating a 50 KB parameter 3,000 times: 150 MB.
+    const doubling = Array.from(
+      { length: 40 },
+      (_, i) =>
+        `    T${i + 1}: { Type: AWS::SNS::Topic, Properties: { TopicName: !Sub '\${T${i}.TopicName}\${T${i}.TopicName}' } }\n`,
+    ).join('');
+    const policy = (name: string, resource: string) => `    ${name}:
+      Type: AWS::IAM::ManagedPolicy
+      Properties:
+        PolicyDocument:
+          Version: '2012-10-17'
+          Statement: [{ Effect: Allow, Action: 'sns:Publish', Resource: ${resource} }]
+`;
+    const started = Date.now();
+    const outcome = await check(
+      `    T0: { Type: AWS::SNS::Topic, Properties: { TopicName: abcdefghij } }\n${doubling}` +
+        policy('Doubled', '!Ref T40') +
+        policy('Repeated', `[${Array(3000).fill('!Ref Big').join(', ')}]`),
+      `Parameters:\n  Big: { Type: String, Default: ${'x'.repeat(50_000)} }\n`,
+    );
+    expect(Date.now() - started).toBeLessThan(20_000);
+    const limits = outcome.findings.filter((f) => f.ruleId === 'RESOLUTION_LIMIT');
+    expect(limits.map((f) => [f.logicalId, f.severity])).toEqual([
+      ['Doubled', 'error'],
+      ['Repeated', 'error'],
+    ]);
+    expect(limits[0]!.message).toMatch(/through resource T2\d\).*more than 16 MiB/);
+    expect(limits[1]!.message).toMatch(/^PolicyDocument of Repeated was not resolved in full/);
+  });
+});

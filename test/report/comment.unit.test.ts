@@ -241,15 +241,44 @@ describe('size limits', () => {
     balanced(body);
   });
 
-  it('cuts at a line and closes every open section when even the least detail is too long', () => {
+  it('for 5,000 templates shows error rows first and sums up the rest, never an empty section', () => {
     const files = Array.from(
-      { length: 3000 },
+      { length: 5_000 },
       (_, i) => `templates/a-rather-long-folder-name/stack-${i}.yaml`,
     );
-    const findings = files.map((file, i) => finding({ file, line: i + 1 }));
-    const body = renderComment(makeReport(findings, files), RUN, 't');
+    const findings = files.map((file, i) =>
+      finding({ file, line: i + 1, severity: i % 250 === 7 ? 'error' : 'warning' }),
+    );
+    const skipped = Array.from({ length: 12 }, (_, i) => `templates/params-${i}.json`);
+    const body = renderComment(makeReport(findings, files, { skipped }), RUN, 't');
     expect(body.length).toBeLessThanOrEqual(COMMENT_LIMIT);
-    expect(body).toContain('**3000 errors, 0 warnings, 0 info**');
+    expect(body).toContain('**20 errors, 4980 warnings, 0 info** in 5000 templates');
+    expect(body).toContain('· 12 files skipped: not templates ·');
+    expect(renderSummary(makeReport([], files, { skipped }), RUN)).toContain(
+      '· 12 files skipped: not templates ·',
+    );
+    // Every error has its row; the files whose findings do not fit are one line.
+    expect(body.split('\n').filter((l) => l.includes('| ❌ error |'))).toHaveLength(20);
+    expect(body).toMatch(
+      /^⚠️ 4980 more templates with 0 errors, 4980 warnings, 0 info, not listed here$/m,
+    );
+    const sections = body.split('<details>').slice(1);
+    for (const section of sections) expect(section).toMatch(/^<summary>[^]*?\n\| \[/);
+    expect(body).not.toContain('Cut short');
+    balanced(body);
+  });
+
+  it('cuts at a line and closes every open section when even the least detail is too long', () => {
+    const plan: StackPlanEntry[] = Array.from({ length: 3000 }, (_, i) => ({
+      stackId: `s-${i}`,
+      stackName: `a-rather-long-stack-name-${i}`,
+      region: 'eu-west-1',
+      status: 'changes',
+      changes: [],
+      iamChanges: [],
+    }));
+    const body = renderComment(makeReport([], ['t.yaml'], { plan }), RUN, 't');
+    expect(body.length).toBeLessThanOrEqual(COMMENT_LIMIT);
     expect(body).toMatch(/> Cut short to fit: the \[job summary\]\(.*\) has the full report\.\n$/);
     balanced(body);
   });
