@@ -69,10 +69,20 @@ export async function runPipeline(settings: Settings, deps: PipelineDeps): Promi
   }
 
   // A base commit that is missing fails before the validation spends any time.
-  const base = settings.deploy.offline
-    ? await resolveBase(settings.workspace, settings.deploy.baseRef, deps.env)
-    : undefined;
-  const validation = await validate(settings, deps, { environment, stacks, patterns });
+  const base =
+    settings.deploy.offline || settings.policies.checkNoNewAccess
+      ? await resolveBase(settings.workspace, settings.deploy.baseRef, deps.env)
+      : undefined;
+  if (settings.policies.checkNoNewAccess && !base)
+    notices.push(
+      'check-no-new-access is on, but there is no base commit to compare the policies with: set input base-ref (CLI --base-ref REF).',
+    );
+  const validation = await validate(settings, deps, {
+    environment,
+    stacks,
+    patterns,
+    ...(settings.policies.checkNoNewAccess && base ? { base } : {}),
+  });
   // The manifest's values for secret parameters are hidden before the deploy stage logs anything.
   registerValues(
     deps.redactor,

@@ -10,13 +10,14 @@ export interface AnalyzerFinding {
   locations?: AnalyzerLocation[];
 }
 
-export interface PublicAccessResult {
+/** The answer of CheckNoPublicAccess, CheckAccessNotGranted and CheckNoNewAccess. */
+export interface CheckResult {
   result?: string;
   message?: string;
   reasons?: { description?: string; statementIndex?: number; statementId?: string }[];
 }
 
-/** The two Access Analyzer calls the policy stage makes, so tests and the bench can swap them. */
+/** The Access Analyzer calls the policy stage makes, so tests and the bench can swap them. */
 export interface PolicyAnalyzer {
   /** ValidatePolicy, every page. */
   validatePolicy(input: {
@@ -27,7 +28,18 @@ export interface PolicyAnalyzer {
   checkNoPublicAccess(input: {
     policyDocument: string;
     resourceType: string;
-  }): Promise<PublicAccessResult>;
+  }): Promise<CheckResult>;
+  /** `access` holds one item, of up to 100 actions or 100 resources (the API's limits). */
+  checkAccessNotGranted(input: {
+    policyDocument: string;
+    policyType: string;
+    access: { actions?: string[]; resources?: string[] }[];
+  }): Promise<CheckResult>;
+  checkNoNewAccess(input: {
+    newPolicyDocument: string;
+    existingPolicyDocument: string;
+    policyType: string;
+  }): Promise<CheckResult>;
 }
 
 export interface AnalyzerOptions {
@@ -66,9 +78,15 @@ export async function createAccessAnalyzer(options: AnalyzerOptions): Promise<Po
       return findings;
     },
     async checkNoPublicAccess(input) {
+      return (await client.send(new sdk.CheckNoPublicAccessCommand(input as never))) as CheckResult;
+    },
+    async checkAccessNotGranted(input) {
       return (await client.send(
-        new sdk.CheckNoPublicAccessCommand(input as never),
-      )) as PublicAccessResult;
+        new sdk.CheckAccessNotGrantedCommand(input as never),
+      )) as CheckResult;
+    },
+    async checkNoNewAccess(input) {
+      return (await client.send(new sdk.CheckNoNewAccessCommand(input as never))) as CheckResult;
     },
   };
 }
@@ -110,7 +128,7 @@ export interface AnalyzerJob {
 
 export interface AnalyzerAnswer {
   findings: AnalyzerFinding[];
-  publicAccess?: PublicAccessResult;
+  publicAccess?: CheckResult;
 }
 
 export type AnalyzerOutcome<T> =

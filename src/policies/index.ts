@@ -22,6 +22,7 @@ import {
   templatePosition,
   type SerializedPolicy,
 } from './locations.js';
+import { checkGuardrails } from './guardrails.js';
 import { checkPolicyOffline } from './offline.js';
 import { POLICY_RULES } from './rules.js';
 import { TemplateResolver, type PolicyPath, type ResolvedDocument } from './resolve.js';
@@ -39,6 +40,11 @@ export interface PolicyTarget {
     region?: string;
     accountId?: string;
   }[];
+  /**
+   * With check-no-new-access: the template at the base commit (`template` undefined when the file
+   * did not exist there), whose policies each policy is compared with.
+   */
+  base?: { name: string; template?: ParsedTemplate };
 }
 
 /** What the policy stage returns; it runs while cfn-lint does. */
@@ -67,6 +73,8 @@ interface PreparedPolicy extends AnalyzerJob {
   resolved: ResolvedDocument;
   document: unknown;
   serialized: SerializedPolicy;
+  /** The same policy at the base commit, resolved with the same values. */
+  base?: { text: string; document: unknown; name: string };
 }
 
 /** A problem with its place in the policy, before it becomes a finding. */
@@ -84,7 +92,7 @@ interface Located {
 }
 
 const ANALYZER_PERMISSIONS =
-  'access-analyzer:ValidatePolicy (and access-analyzer:CheckNoPublicAccess with check-no-public-access)';
+  'access-analyzer:ValidatePolicy (and access-analyzer:CheckNoPublicAccess with check-no-public-access, CheckNoNewAccess with check-no-new-access, CheckAccessNotGranted with denied-actions or denied-resources)';
 
 /**
  * The policy stage: find every policy in the templates, resolve it, and check it with IAM Access
@@ -109,8 +117,9 @@ export function createPolicyChecker(options: PolicyCheckerOptions): PolicyChecke
     );
 
     let offline = settings.policies.validation === 'offline' ? prepared : [];
+    let analyzer: PolicyAnalyzer | undefined;
     if (settings.policies.validation === 'access-analyzer' && prepared.length) {
-      const analyzer = await (
+      analyzer = await (
         options.analyzer ??
         (() =>
           createAccessAnalyzer({
@@ -166,6 +175,7 @@ export function createPolicyChecker(options: PolicyCheckerOptions): PolicyChecke
           `IAM Access Analyzer failed, so ${notValidated.length} ${notValidated.length === 1 ? 'policy was' : 'policies were'} checked offline instead.`,
         );
         offline = notValidated;
+        analyzer = undefined;
       }
       if (dropped)
         notices.push(
@@ -173,23 +183,58 @@ export function createPolicyChecker(options: PolicyCheckerOptions): PolicyChecke
         );
     }
 
+    const catalogue = options.catalogue ?? loadCatalogue;
     if (offline.length) {
-      const catalogue = await (options.catalogue ?? loadCatalogue)();
+      const loaded = await catalogue();
       const limit = pLimit(8);
       await Promise.all(
         offline.map((p) =>
           limit(async () => {
-            for (const issue of await checkPolicyOffline(
-              p.document,
-              p.policy.policyType,
-              catalogue,
-              { limitsOnly: p.policy.limitsOnly === true },
-            )) {
+            for (const issue of await checkPolicyOffline(p.document, p.policy.policyType, loaded, {
+              limitsOnly: p.policy.limitsOnly === true,
+            })) {
               located.push({ prepared: p, source: 'policy-check', ...issue });
             }
           }),
         ),
       );
+    }
+
+    const guardrails = await checkGuardrails(
+      prepared.map((p) => ({
+        ...p,
+        policyType: p.policy.policyType,
+        limitsOnly: p.policy.limitsOnly === true,
+      })),
+      {
+        deniedActions: settings.policies.deniedActions,
+        deniedResources: settings.policies.deniedResources,
+        noNewAccess: settings.policies.checkNoNewAccess,
+        baseName: prepared.find((p) => p.base)?.base?.name ?? 'the base commit',
+        catalogue,
+        ...(analyzer ? { analyzer } : {}),
+        concurrency: settings.policies.concurrency,
+      },
+    );
+    notices.push(...guardrails.notices);
+    for (const issue of guardrails.issues) {
+      const { policy } = issue.job;
+      const rule =
+        issue.ruleId === POLICY_RULES.checkNoNewAccess.id
+          ? POLICY_RULES.checkNoNewAccess
+          : POLICY_RULES.checkAccessNotGranted;
+      located.push({
+        prepared: issue.job,
+        source: issue.source,
+        ruleId: rule.id,
+        severity: rule.severity,
+        message:
+          issue.source === 'access-analyzer'
+            ? `${issue.message} (${policy.logicalId}, ${policy.policyName})`
+            : issue.message,
+        path: issue.path,
+        ...(rule.helpUrl ? { helpUrl: rule.helpUrl } : {}),
+      });
     }
 
     const findings: Finding[] = [];
@@ -217,25 +262,31 @@ function preparePolicies(
 ): PreparedPolicy[] {
   const prepared: PreparedPolicy[] = [];
   const unresolved: string[] = [];
-  for (const { template, resolutions } of targets) {
+  for (const { template, resolutions, base } of targets) {
     // Each stack's values resolve the policies anew; stacks that end up with the same document
     // share one check, and a finding names its stacks only where they differ.
     const byDocument = new Map<string, { item: PreparedPolicy; stacks: string[] }>();
     const contexts = resolutions.length ? resolutions : [{ parameters: {} }];
     for (const resolution of contexts) {
-      const resolver = new TemplateResolver(template.root, {
+      const scope = {
         region: resolution.region ?? aws.region,
         accountId: resolution.accountId ?? aws.accountId,
         partition: aws.partition,
         parameters: resolution.parameters,
-      });
+      };
+      const resolver = new TemplateResolver(template.root, scope);
+      const before = base?.template ? basePolicies(base.template, scope, aws) : undefined;
+      const seen = new Map<string, number>();
       for (const [index, policy] of extractPolicies(template, resolver).entries()) {
         const item = preparePolicy(policy, resolver, aws, located, unresolved);
         if (!item) continue;
-        const key = `${index}\n${item.text}`;
-        const seen = byDocument.get(key);
-        if (seen) {
-          if (resolution.stack) seen.stacks.push(resolution.stack);
+        const identity = policyIdentity(policy, seen);
+        const previous = before?.get(identity);
+        if (previous && base) item.base = { ...previous, name: base.name };
+        const key = `${index}\n${item.text}\n${previous?.text ?? ''}`;
+        const same = byDocument.get(key);
+        if (same) {
+          if (resolution.stack) same.stacks.push(resolution.stack);
         } else byDocument.set(key, { item, stacks: resolution.stack ? [resolution.stack] : [] });
       }
     }
@@ -257,6 +308,35 @@ function preparePolicies(
     );
   }
   return prepared;
+}
+
+/**
+ * What makes a policy the same one at the base commit: its resource, type and name, and which of
+ * the policies with those it is.
+ */
+function policyIdentity(policy: ExtractedPolicy, seen: Map<string, number>): string {
+  const name = JSON.stringify([policy.logicalId, policy.resourceType, policy.policyName]);
+  const count = seen.get(name) ?? 0;
+  seen.set(name, count + 1);
+  return `${name}#${count}`;
+}
+
+/** The base commit's policies resolved with the same values, by their identity. */
+function basePolicies(
+  template: ParsedTemplate,
+  scope: ConstructorParameters<typeof TemplateResolver>[1],
+  aws: Settings['aws'],
+): Map<string, { text: string; document: unknown }> {
+  const resolver = new TemplateResolver(template.root, scope);
+  const seen = new Map<string, number>();
+  const found = new Map<string, { text: string; document: unknown }>();
+  for (const policy of extractPolicies(template, resolver)) {
+    const identity = policyIdentity(policy, seen);
+    // Its own findings and placeholders were reported when the base was the head.
+    const item = preparePolicy(policy, resolver, aws, [], []);
+    if (item) found.set(identity, { text: item.text, document: item.document });
+  }
+  return found;
 }
 
 /** One policy resolved with one stack's values; undefined when it has no document. */

@@ -12,6 +12,7 @@ import {
   type StatementCheck,
 } from '../../src/policies/checks.js';
 import type { PolicyType } from '../../src/policies/extract.js';
+import { GUARDRAIL_RULES } from '../../src/policies/guardrails.js';
 import { POLICY_RULES } from '../../src/policies/rules.js';
 import { statementFacts } from '../../src/policies/statement.js';
 
@@ -142,7 +143,12 @@ describe('statement checks', () => {
 
   it('every offline rule has a check or is a document check, and is in the registry', () => {
     const checked = new Set(STATEMENT_CHECKS.flatMap((c) => c.rules.map((r) => r.id)));
-    const documentRules = ['MALFORMED_POLICY', 'MISSING_VERSION', 'OLD_VERSION'];
+    const documentRules = [
+      'MALFORMED_POLICY',
+      'MISSING_VERSION',
+      'OLD_VERSION',
+      ...GUARDRAIL_RULES.map((r) => r.id),
+    ];
     for (const rule of Object.values(POLICY_RULES)) {
       expect(ruleById(rule.id), rule.id).toBe(rule);
       if (rule.source === 'policy-check')
