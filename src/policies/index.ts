@@ -2,6 +2,7 @@ import pLimit from 'p-limit';
 import { UserError } from '../model/errors.js';
 import type { Finding, PolicyEntry, Severity } from '../model/findings.js';
 import type { Logger } from '../model/logger.js';
+import { findingOf } from '../model/rules.js';
 import type { Settings } from '../model/settings.js';
 import type { ParsedTemplate } from '../model/template.js';
 import {
@@ -14,7 +15,12 @@ import {
   type PolicyAnalyzer,
 } from './access-analyzer.js';
 import { loadCatalogue, type IamCatalogue } from './catalogue.js';
-import { extractPolicies, type ExtractedPolicy } from './extract.js';
+import {
+  attachedPolicies,
+  extractPolicies,
+  type AttachedPolicy,
+  type ExtractedPolicy,
+} from './extract.js';
 import {
   inPlaceholder,
   positionOf,
@@ -23,6 +29,7 @@ import {
   type SerializedPolicy,
 } from './locations.js';
 import { checkGuardrails } from './guardrails.js';
+import { privilegedPolicy } from './managed.js';
 import { checkPolicyOffline } from './offline.js';
 import { POLICY_RULES } from './rules.js';
 import { TemplateResolver, type PolicyPath, type ResolvedDocument } from './resolve.js';
@@ -240,12 +247,37 @@ export function createPolicyChecker(options: PolicyCheckerOptions): PolicyChecke
     const findings: Finding[] = [];
     let ignored = 0;
     for (const item of located) {
-      if (isIgnored(item, settings.policies.ignore)) {
+      if (isIgnored(item.prepared.policy, item.ruleId, settings.policies.ignore)) {
         ignored++;
         continue;
       }
       findings.push(toFinding(item));
     }
+    const attached = attachedOf(targets, settings.aws);
+    for (const policy of attached) {
+      const privileged = privilegedPolicy(policy.arn);
+      if (!privileged) continue;
+      const rule = POLICY_RULES.privilegedManagedPolicy;
+      if (isIgnored(policy, rule.id, settings.policies.ignore)) {
+        ignored++;
+        continue;
+      }
+      findings.push(
+        findingOf(rule, {
+          file: policy.file,
+          line: policy.start.line,
+          column: policy.start.column,
+          message: `${policy.logicalId} is given ${privileged.name}: ${privileged.grants}; attach a policy with the actions it needs.${policy.inactiveCondition ? ` [only where condition ${policy.inactiveCondition} holds: false with these values]` : ''}`,
+          logicalId: policy.logicalId,
+          ...(rule.helpUrl ? { helpUrl: rule.helpUrl } : {}),
+        }),
+      );
+    }
+    const unchecked = [...new Set(attached.filter((a) => !a.ownPolicy).map((a) => a.arn))];
+    if (unchecked.length)
+      notices.push(
+        `${unchecked.length} managed ${unchecked.length === 1 ? 'policy is' : 'policies are'} attached by ARN and not checked, since ${unchecked.length === 1 ? 'its document is' : 'their documents are'} not in the templates: ${unchecked.slice(0, 3).join(', ')}${unchecked.length > 3 ? ` and ${unchecked.length - 3} more` : ''}.`,
+      );
     if (ignored)
       notices.push(
         `${ignored} policy ${ignored === 1 ? 'finding was' : 'findings were'} ignored (ignore-findings or ${'Metadata iac-action.ignore-policy-findings'}).`,
@@ -268,12 +300,7 @@ function preparePolicies(
     const byDocument = new Map<string, { item: PreparedPolicy; stacks: string[] }>();
     const contexts = resolutions.length ? resolutions : [{ parameters: {} }];
     for (const resolution of contexts) {
-      const scope = {
-        region: resolution.region ?? aws.region,
-        accountId: resolution.accountId ?? aws.accountId,
-        partition: aws.partition,
-        parameters: resolution.parameters,
-      };
+      const scope = scopeOf(resolution, aws);
       const resolver = new TemplateResolver(template.root, scope);
       const before = base?.template ? basePolicies(base.template, scope, aws) : undefined;
       const seen = new Map<string, number>();
@@ -395,6 +422,32 @@ function preparePolicy(
   };
 }
 
+/** What one stack's values resolve a template with: its own region and account first. */
+function scopeOf(
+  resolution: PolicyTarget['resolutions'][number],
+  aws: Settings['aws'],
+): ConstructorParameters<typeof TemplateResolver>[1] {
+  return {
+    region: resolution.region ?? aws.region,
+    accountId: resolution.accountId ?? aws.accountId,
+    partition: aws.partition,
+    parameters: resolution.parameters,
+  };
+}
+
+/** The managed policies every principal is given, once per resource and ARN across stacks. */
+function attachedOf(targets: readonly PolicyTarget[], aws: Settings['aws']): AttachedPolicy[] {
+  const found = new Map<string, AttachedPolicy>();
+  for (const { template, resolutions } of targets) {
+    for (const resolution of resolutions.length ? resolutions : [{ parameters: {} }]) {
+      const resolver = new TemplateResolver(template.root, scopeOf(resolution, aws));
+      for (const policy of attachedPolicies(template, resolver, aws.partition))
+        found.set(JSON.stringify([policy.file, policy.logicalId, policy.arn]), policy);
+    }
+  }
+  return [...found.values()];
+}
+
 /** Access Analyzer's finding types onto our severities; returns how many were dropped. */
 export function analyzerSeverity(
   findingType: string | undefined,
@@ -486,9 +539,12 @@ function toFinding(item: Located): Finding {
 }
 
 /** `CODE`, `LogicalId` or `LogicalId.CODE` from ignore-findings, and the resource's own Metadata. */
-function isIgnored(item: Located, ignore: readonly string[]): boolean {
-  const { logicalId, suppressed } = item.prepared.policy;
-  const code = item.ruleId.toUpperCase();
+function isIgnored(
+  { logicalId, suppressed }: Pick<ExtractedPolicy, 'logicalId' | 'suppressed'>,
+  ruleId: string,
+  ignore: readonly string[],
+): boolean {
+  const code = ruleId.toUpperCase();
   if (suppressed.some((s) => s === '*' || s.toUpperCase() === code)) return true;
   return ignore.some((rule) => {
     const dot = rule.indexOf('.');

@@ -218,4 +218,15 @@ export const POLICY_RULES = defineRules({
     helpUrl:
       'https://docs.aws.amazon.com/access-analyzer/latest/APIReference/API_CheckNoNewAccess.html',
   },
+  privilegedManagedPolicy: {
+    id: 'PRIVILEGED_MANAGED_POLICY',
+    source: 'policy-check',
+    severity: 'warning',
+    title: 'A principal is given a privileged AWS managed policy',
+    description:
+      'A role, user, group, permission set or SAM function is given AdministratorAccess, IAMFullAccess, PowerUserAccess or full access to a data service (AmazonS3FullAccess, AmazonDynamoDBFullAccess, ...): every action of those services on every resource, including ones added later. Attach a policy with the actions and resources it needs.',
+    tags: ['iam', 'security'],
+    securitySeverity: '7.5',
+    helpUrl: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_job-functions.html',
+  },
 });

@@ -148,6 +148,8 @@ describe('statement checks', () => {
       'MISSING_VERSION',
       'OLD_VERSION',
       ...GUARDRAIL_RULES.map((r) => r.id),
+      // Of the managed policies a resource attaches, not of a document.
+      'PRIVILEGED_MANAGED_POLICY',
     ];
     for (const rule of Object.values(POLICY_RULES)) {
       expect(ruleById(rule.id), rule.id).toBe(rule);
