@@ -173,11 +173,7 @@ export function extractPolicies(
     const type = isScalar(typeNode) ? String(typeNode.value) : '';
     const properties = child(resourceNode, 'Properties');
     if (!isMap(properties) || (!DOCUMENT_SPECS[type] && !BUILT[type])) continue;
-    const condition = child(resourceNode, 'Condition');
-    const inactive =
-      isScalar(condition) && resolver.condition(String(condition.value)) === false
-        ? String(condition.value)
-        : undefined;
+    const inactive = inactiveCondition(resourceNode, resolver);
     const suppressed = suppressedCodes(child(resourceNode, 'Metadata'));
     const ctx: BuildContext = { template, logicalId, type, properties, suppressed, resolver };
     const build = BUILT[type];
@@ -229,11 +225,7 @@ export function attachedPolicies(
     if (!property) continue;
     const list = chosen(child(child(resourceNode, 'Properties'), property), resolver);
     const items = isSeq(list) ? list.items : list ? [list] : [];
-    const condition = scalarValue(child(resourceNode, 'Condition'));
-    const inactive =
-      typeof condition === 'string' && resolver.condition(condition) === false
-        ? condition
-        : undefined;
+    const inactive = inactiveCondition(resourceNode, resolver);
     for (const item of items) {
       const node = chosen(item, resolver);
       if (!node || (isMap(node) && !intrinsicName(node))) continue; // SAM templates and documents
@@ -258,6 +250,17 @@ export function attachedPolicies(
     }
   }
   return found;
+}
+
+/** The resource's Condition when it is false with these values (it deploys elsewhere). */
+function inactiveCondition(
+  resource: TemplateNode | undefined,
+  resolver: TemplateResolver,
+): string | undefined {
+  const condition = child(resource, 'Condition');
+  return isScalar(condition) && resolver.condition(String(condition.value)) === false
+    ? String(condition.value)
+    : undefined;
 }
 
 function suppressedCodes(metadata: TemplateNode | undefined): string[] {
