@@ -85,7 +85,12 @@ export function formatPlanText(
       );
       for (const property of c.properties ?? []) lines.push(`      ${propertyText(property)}`);
     }
-    for (const change of p.iamChanges) lines.push(`  iam: ${change}`);
+    if (p.iamStatements)
+      for (const c of p.iamStatements)
+        lines.push(
+          `  iam ${c.change === 'added' ? '+' : '-'} ${c.effect} ${c.actions.join(', ')} on ${c.resources.join(', ') || '(the resource)'}${c.principals.length ? ` for ${c.principals.join(', ')}` : ''}${c.condition ? ' (with a condition)' : ''} [${c.logicalId}${c.policyName === c.logicalId ? '' : ` ${c.policyName}`}]`,
+        );
+    else for (const change of p.iamChanges) lines.push(`  iam: ${change}`);
   }
   for (const d of deployments) {
     const failure = d.failure

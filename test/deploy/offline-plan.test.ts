@@ -112,6 +112,54 @@ describe('the plan without credentials', () => {
     );
   });
 
+  it('puts the IAM statement changes of a broadened role above the resource changes', async () => {
+    const role = (actions: string) => `  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: '2012-10-17'
+        Statement:
+          - { Effect: Allow, Principal: { Service: glue.amazonaws.com }, Action: sts:AssumeRole }
+      Policies:
+        - PolicyName: lake
+          PolicyDocument:
+            Version: '2012-10-17'
+            Statement:
+              - { Effect: Allow, Action: [${actions}], Resource: 'arn:aws:s3:::lake/*' }
+`;
+    const dir = await repository(
+      { 'templates/data.yaml': `${BASE}${role('s3:GetObject')}` },
+      { 'templates/data.yaml': `${BASE}${role('s3:GetObject, s3:PutObject')}` },
+    );
+    const r = await cli(
+      ['plan', '--base-ref', 'main', '--format', 'json', '--markdown', 'comment.md'],
+      dir,
+    );
+    const [stack] = JSON.parse(r.stdout).plan;
+    expect(stack.iamStatements).toEqual([
+      {
+        change: 'removed',
+        logicalId: 'Role',
+        policyName: 'lake',
+        effect: 'Allow',
+        principals: [],
+        actions: ['s3:GetObject'],
+        resources: ['arn:aws:s3:::lake/*'],
+        condition: '',
+      },
+      expect.objectContaining({ change: 'added', actions: ['s3:GetObject', 's3:PutObject'] }),
+    ]);
+    const comment = await fs.readFile(path.join(dir, 'comment.md'), 'utf8');
+    expect(comment).toContain('> Permissions broaden in <code>templates/data.yaml</code>');
+    const table = comment.indexOf('**IAM statement changes**');
+    expect(table).toBeGreaterThan(0);
+    expect(table).toBeLessThan(comment.indexOf('| Action | Logical ID |'));
+    expect(comment).toContain(
+      '| 🟢 + | <code>Role</code> (<code>lake</code>) | Allow |  | <code>s3:GetObject</code><br><code>s3:PutObject</code> | <code>arn:aws:s3:::lake/\\*</code> |  |',
+    );
+    expect(comment).not.toContain('**IAM changes**');
+  });
+
   it('names a base ref that is not in the clone', async () => {
     const dir = await repository({ 'templates/data.yaml': BASE }, {});
     const r = await cli(['plan', '--base-ref', 'no-such-branch'], dir);
