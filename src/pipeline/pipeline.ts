@@ -20,6 +20,7 @@ import { guardPlan } from '../stateful/guard.js';
 import { ruleById } from './rules.js';
 import { resolveBase } from './base.js';
 import { planOffline } from './offline-plan.js';
+import { addDeployedStatements } from './plan-iam.js';
 import { registerValues } from './secrets.js';
 import { validate, type Validation, type ValidateDeps } from './validate.js';
 
@@ -108,9 +109,10 @@ export async function runPipeline(settings: Settings, deps: PipelineDeps): Promi
     } else {
       // The deploy stage is loaded only when needed: validate-only runs never load the AWS SDK.
       const stage = await import('../deploy/index.js');
+      const templateOf = templatesByStack(validation);
       deployment = await stage.runDeployStage(
         settings,
-        { stacks, templateOf: templatesByStack(validation), guard: guardPlan },
+        { stacks, templateOf, guard: guardPlan },
         {
           log: deps.log,
           env: deps.env,
@@ -119,6 +121,10 @@ export async function runPipeline(settings: Settings, deps: PipelineDeps): Promi
           ...(deps.timeoutMs ? { timeoutMs: deps.timeoutMs } : {}),
         },
       );
+      if (settings.mode === 'plan')
+        notices.push(
+          ...(await addDeployedStatements(deployment.plan, stacks, templateOf, deps.aws, settings)),
+        );
     }
   }
   const report = buildReport(settings, deps.toolVersion, validation, deployment, notices);
