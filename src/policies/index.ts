@@ -157,7 +157,8 @@ export function createPolicyChecker(options: PolicyCheckerOptions): PolicyChecke
       const failure = outcomes.find((o) => !o.ok && 'error' in o);
       if (failure && !failure.ok && 'error' in failure) {
         const { policy } = failure.job;
-        const where = `${policy.file}:${policy.start.line} (${policy.logicalId}, ${policy.policyName})`;
+        // A UserError has no logicalId field, so this message names the resource itself.
+        const where = `${policy.file}:${policy.start.line} ${policy.logicalId}${policyLabel(policy)}`;
         const kind = failureKind(failure.error);
         if (kind !== 'failed') {
           // Credentials or permissions: nothing else will work either, and the user must fix it.
@@ -175,7 +176,7 @@ export function createPolicyChecker(options: PolicyCheckerOptions): PolicyChecke
           source: POLICY_RULES.accessAnalyzerFailed.source,
           ruleId: POLICY_RULES.accessAnalyzerFailed.id,
           severity: POLICY_RULES.accessAnalyzerFailed.severity,
-          message: `IAM Access Analyzer could not validate this policy (${policy.logicalId}, ${policy.policyName}): ${failureMessage(failure.error)}.`,
+          message: `IAM Access Analyzer could not validate this policy${policyLabel(policy)}: ${failureMessage(failure.error)}.`,
           path: [],
         });
         notices.push(
@@ -237,7 +238,7 @@ export function createPolicyChecker(options: PolicyCheckerOptions): PolicyChecke
         severity: rule.severity,
         message:
           issue.source === 'access-analyzer'
-            ? `${issue.message} (${policy.logicalId}, ${policy.policyName})`
+            ? `${issue.message}${policyLabel(policy)}`
             : issue.message,
         path: issue.path,
         ...(rule.helpUrl ? { helpUrl: rule.helpUrl } : {}),
@@ -395,7 +396,7 @@ function preparePolicy(
         source: POLICY_RULES.malformedPolicy.source,
         ruleId: POLICY_RULES.malformedPolicy.id,
         severity: POLICY_RULES.malformedPolicy.severity,
-        message: `${policy.policyName} of ${policy.logicalId} is a string that is not JSON; a policy document must be JSON.`,
+        message: `${policy.policyName === policy.logicalId ? 'The policy' : policy.policyName} is a string that is not JSON; a policy document must be JSON.`,
         path: [],
       });
       return undefined;
@@ -482,7 +483,7 @@ function fromAnalyzer(
       ruleId: finding.issueCode ?? 'UNKNOWN',
       severity: analyzerSeverity(finding.findingType, blocking),
       message:
-        `${finding.findingType ?? 'FINDING'}: ${finding.findingDetails ?? ''} (${policy.logicalId}, ${policy.policyName})`.replace(
+        `${finding.findingType ?? 'FINDING'}: ${finding.findingDetails ?? ''}${policyLabel(policy)}`.replace(
           /\s+\(/,
           ' (',
         ),
@@ -505,7 +506,7 @@ function fromAnalyzer(
       source: POLICY_RULES.checkNoPublicAccess.source,
       ruleId: POLICY_RULES.checkNoPublicAccess.id,
       severity: analyzerSeverity('SECURITY_WARNING', blocking),
-      message: `CheckNoPublicAccess ${publicAccess.result}: ${publicAccess.message ?? 'the policy grants public access'}${reason?.description ? ` ${reason.description}` : ''} (${policy.logicalId}, ${policy.policyName})`,
+      message: `CheckNoPublicAccess ${publicAccess.result}: ${publicAccess.message ?? 'the policy grants public access'}${reason?.description ? ` ${reason.description}` : ''}${policyLabel(policy)}`,
       path,
       helpUrl: POLICY_RULES.checkNoPublicAccess.helpUrl,
     });
@@ -528,14 +529,21 @@ function toFinding(item: Located): Finding {
     line: known.line,
     column: known.column,
     message: `${
-      item.source === 'policy-check'
-        ? `${item.message} (${policy.logicalId}, ${policy.policyName})`
-        : item.message
+      item.source === 'policy-check' ? `${item.message}${policyLabel(policy)}` : item.message
     }${policy.inactiveCondition ? ` [only where condition ${policy.inactiveCondition} holds: false with these values]` : ''}${stack ? ` [stack ${stack}]` : ''}`,
     ...(item.helpUrl ? { helpUrl: item.helpUrl } : {}),
     logicalId: policy.logicalId,
     ...(stack ? { stack } : {}),
   };
+}
+
+/**
+ * Which of the resource's policies a message is about. The resource itself is named by every
+ * channel (the finding's logicalId), so it is not repeated here; CDK names policies after their
+ * resource, and then the name is left out too.
+ */
+function policyLabel({ logicalId, policyName }: ExtractedPolicy): string {
+  return policyName === logicalId ? '' : ` (${policyName})`;
 }
 
 /** `CODE`, `LogicalId` or `LogicalId.CODE` from ignore-findings, and the resource's own Metadata. */

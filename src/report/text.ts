@@ -18,7 +18,8 @@ export function countsLine(c: Counts): string {
 /** Like a compiler: `file:line:col severity ruleId message`, then one summary line. */
 export function formatText(report: Report): string {
   const lines = report.findings.map(
-    (f) => `${f.file}:${f.line}:${f.column} ${f.severity} ${f.ruleId} ${f.message}`,
+    (f) =>
+      `${f.file}:${f.line}:${f.column} ${f.severity} ${f.ruleId} ${f.logicalId ? `${f.logicalId}: ` : ''}${f.message}`,
   );
   for (const notice of report.notices) lines.push(`notice: ${notice}`);
   const s = report.summary;

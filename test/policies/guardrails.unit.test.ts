@@ -128,27 +128,27 @@ describe('denied-actions and denied-resources offline', () => {
         'Admin',
         lineOf('Action: iam:*') - 1,
         'error',
-        'Grants the denied action iam:CreateUser (input denied-actions). (Admin, PolicyDocument)',
+        'Grants the denied action iam:CreateUser (input denied-actions). (PolicyDocument)',
       ],
       // Keeper's Deny takes s3:DeleteBucket away, not s3:PutBucketPolicy.
       [
         'Keeper',
         lineOf('Action: s3:*') - 1,
         'error',
-        'Grants the denied action s3:PutBucketPolicy (input denied-actions). (Keeper, PolicyDocument)',
+        'Grants the denied action s3:PutBucketPolicy (input denied-actions). (PolicyDocument)',
       ],
       // Resource "*" reaches every resource, so s3:* reaches prod-data too (iam:* and logs do not).
       [
         'Keeper',
         lineOf('Action: s3:*') - 1,
         'error',
-        'Grants the denied resource arn:aws:s3:::prod-data/* (input denied-resources). (Keeper, PolicyDocument)',
+        'Grants the denied resource arn:aws:s3:::prod-data/* (input denied-resources). (PolicyDocument)',
       ],
       [
         'Reader',
         lineOf('Sid: Data'),
         'error',
-        'Grants the denied resource arn:aws:s3:::prod-data/* (input denied-resources). (Reader, PolicyDocument)',
+        'Grants the denied resource arn:aws:s3:::prod-data/* (input denied-resources). (PolicyDocument)',
       ],
     ]);
   });
@@ -156,10 +156,7 @@ describe('denied-actions and denied-resources offline', () => {
   it('a wildcard in denied-actions matches the actions it covers', async () => {
     const outcome = await run({ inputs: { 'denied-actions': 's3:Delete*' } });
     expect(rows(outcome, 'CHECK_ACCESS_NOT_GRANTED').map((r) => [r[0], r[3]])).toEqual([
-      [
-        'Keeper',
-        'Grants the denied action s3:Delete* (input denied-actions). (Keeper, PolicyDocument)',
-      ],
+      ['Keeper', 'Grants the denied action s3:Delete* (input denied-actions). (PolicyDocument)'],
     ]);
   });
 
@@ -212,7 +209,7 @@ describe('denied-actions with Access Analyzer CheckAccessNotGranted', () => {
         'Admin',
         lineOf('Action: iam:*') - 1,
         'error',
-        'Grants the denied action iam:CreateUser (input denied-actions). (Admin, PolicyDocument)',
+        'Grants the denied action iam:CreateUser (input denied-actions). (PolicyDocument)',
       ],
     ]);
     expect(outcome.findings.find((f) => f.ruleId === 'CHECK_ACCESS_NOT_GRANTED')!.source).toBe(
@@ -313,19 +310,19 @@ describe('check-no-new-access offline', () => {
         'Role',
         lineOf("Version: '2012-10-17'", head, 1),
         'error',
-        'Newly allows sts:AssumeRole to Service:ec2.amazonaws.com, compared with base-ref main. (Role, AssumeRolePolicyDocument)',
+        'Newly allows sts:AssumeRole to Service:ec2.amazonaws.com, compared with base-ref main. (AssumeRolePolicyDocument)',
       ],
       [
         'Role',
         lineOf("Version: '2012-10-17'", head, 2),
         'error',
-        'Newly allows s3:PutObject on arn:aws:s3:::lake/* (with a condition), compared with base-ref main. (Role, data)',
+        'Newly allows s3:PutObject on arn:aws:s3:::lake/* (with a condition), compared with base-ref main. (data)',
       ],
       [
         'QueuePolicy',
         lineOf("Version: '2012-10-17'", head, 3),
         'error',
-        'Newly allows sqs:SendMessage on arn:aws:sqs:eu-west-1:123456789012:q to *, compared with base-ref main. (QueuePolicy, PolicyDocument)',
+        'Newly allows sqs:SendMessage on arn:aws:sqs:eu-west-1:123456789012:q to *, compared with base-ref main. (PolicyDocument)',
       ],
     ]);
   });
@@ -348,7 +345,7 @@ describe('check-no-new-access offline', () => {
     expect(rows(outcome, 'CHECK_NO_NEW_ACCESS').map((r) => [r[0], r[3]])).toEqual([
       [
         'Role',
-        'Newly allows s3:GetObject on arn:aws:s3:::lake/*, compared with base-ref main. (Role, data)',
+        'Newly allows s3:GetObject on arn:aws:s3:::lake/*, compared with base-ref main. (data)',
       ],
     ]);
   });
@@ -380,7 +377,7 @@ describe('check-no-new-access with Access Analyzer CheckNoNewAccess', () => {
       JSON.parse(server!.noNewAccessRequests[0]!.existingPolicyDocument).Statement[0].Action,
     ).toEqual(['s3:GetObject']);
     expect(rows(outcome, 'CHECK_NO_NEW_ACCESS').map((r) => r[3])).toEqual([
-      'Newly allows s3:PutObject on arn:aws:s3:::lake/* (with a condition), compared with base-ref main (CheckNoNewAccess). (Role, data)',
+      'Newly allows s3:PutObject on arn:aws:s3:::lake/* (with a condition), compared with base-ref main (CheckNoNewAccess). (data)',
     ]);
   });
 

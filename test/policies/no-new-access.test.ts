@@ -59,13 +59,13 @@ describe('check-no-new-access without credentials', () => {
         'CHECK_NO_NEW_ACCESS',
         'Broadened',
         policyLine,
-        'Newly allows s3:DeleteObject on arn:aws:s3:::lake/*, compared with base-ref main. (Broadened, data)',
+        'Newly allows s3:DeleteObject on arn:aws:s3:::lake/*, compared with base-ref main. (data)',
       ],
       [
         'CHECK_ACCESS_NOT_GRANTED',
         'Broadened',
         policyLine + 2,
-        'Grants the denied action s3:DeleteObject (input denied-actions). (Broadened, data)',
+        'Grants the denied action s3:DeleteObject (input denied-actions). (data)',
       ],
     ]);
   });
