@@ -51,6 +51,18 @@ export interface AnalyzerOptions {
   maxAttempts?: number;
 }
 
+/** How the policy stage's AWS clients call: adaptive retries, time limits, the endpoint override. */
+export function clientOptions(options: AnalyzerOptions) {
+  return {
+    region: options.region,
+    retryMode: 'adaptive',
+    maxAttempts: options.maxAttempts ?? 6,
+    requestHandler: { requestTimeout: 30_000, connectionTimeout: 5_000 },
+    ...(options.endpointUrl ? { endpoint: options.endpointUrl } : {}),
+    ...(options.credentials ? { credentials: options.credentials } : {}),
+  };
+}
+
 /**
  * The real Access Analyzer client. The SDK is imported here, on first use, so runs that never
  * call AWS start without evaluating it.
@@ -58,14 +70,7 @@ export interface AnalyzerOptions {
 export async function createAccessAnalyzer(options: AnalyzerOptions): Promise<PolicyAnalyzer> {
   // Eager: bundled into the same file (the CLI must stay one file) but evaluated only here.
   const sdk = await import('@aws-sdk/client-accessanalyzer');
-  const client = new sdk.AccessAnalyzerClient({
-    region: options.region,
-    retryMode: 'adaptive',
-    maxAttempts: options.maxAttempts ?? 6,
-    requestHandler: { requestTimeout: 30_000, connectionTimeout: 5_000 },
-    ...(options.endpointUrl ? { endpoint: options.endpointUrl } : {}),
-    ...(options.credentials ? { credentials: options.credentials } : {}),
-  });
+  const client = new sdk.AccessAnalyzerClient(clientOptions(options));
   return {
     async validatePolicy(input) {
       const findings: AnalyzerFinding[] = [];

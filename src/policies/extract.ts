@@ -189,6 +189,7 @@ export function extractPolicies(
 
 /** A managed policy a principal is given by ARN (in SAM, also by name). */
 export interface AttachedPolicy {
+  template: ParsedTemplate;
   file: string;
   logicalId: string;
   resourceType: string;
@@ -237,6 +238,7 @@ export function attachedPolicies(
       const target =
         scalarValue(child(node, 'Ref')) ?? scalarValue(isSeq(getAtt) ? getAtt.items[0] : getAtt);
       found.push({
+        template,
         file: template.file,
         logicalId,
         resourceType: String(type),

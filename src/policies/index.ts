@@ -4,7 +4,7 @@ import type { Finding, PolicyEntry, Severity } from '../model/findings.js';
 import type { Logger } from '../model/logger.js';
 import { findingOf } from '../model/rules.js';
 import type { Settings } from '../model/settings.js';
-import type { ParsedTemplate } from '../model/template.js';
+import { nodeOf, type ParsedTemplate } from '../model/template.js';
 import {
   analyzeAll,
   createAccessAnalyzer,
@@ -30,6 +30,7 @@ import {
 } from './locations.js';
 import { checkGuardrails } from './guardrails.js';
 import { privilegedPolicy } from './managed.js';
+import { createManagedPolicyReader, type ManagedPolicyReader } from './managed-reader.js';
 import { checkPolicyOffline } from './offline.js';
 import { POLICY_RULES } from './rules.js';
 import { TemplateResolver, type PolicyPath, type ResolvedDocument } from './resolve.js';
@@ -70,6 +71,11 @@ export interface PolicyCheckerOptions {
   catalogue?: () => Promise<IamCatalogue>;
   /** Defaults to the real client (AWS SDK, loaded on first use). */
   analyzer?: () => Promise<PolicyAnalyzer>;
+  /**
+   * Reads managed policies attached by ARN (with Access Analyzer only); defaults to IAM unless
+   * `analyzer` is given.
+   */
+  managedPolicies?: () => Promise<ManagedPolicyReader>;
 }
 
 /** A policy ready to check: resolved to JSON, with the way back to its template lines. */
@@ -80,6 +86,8 @@ interface PreparedPolicy extends AnalyzerJob {
   resolved: ResolvedDocument;
   document: unknown;
   serialized: SerializedPolicy;
+  /** An AWS managed policy read from IAM: held to the guardrails, not validated (AWS owns it). */
+  guardrailsOnly?: boolean;
   /** The same policy at the base commit, resolved with the same values. */
   base?: { text: string; document: unknown; name: string };
 }
@@ -111,6 +119,27 @@ export function createPolicyChecker(options: PolicyCheckerOptions): PolicyChecke
     const notices: string[] = [];
     const located: Located[] = [];
     const prepared = preparePolicies(targets, settings.aws, located, notices);
+    const attached = attachedOf(targets, settings.aws);
+    const read = new Set<string>();
+    // A run that swaps the analyzer (tests, the bench) reads managed policies only from its own reader.
+    const reads = options.managedPolicies ?? (options.analyzer ? undefined : 'iam');
+    if (settings.policies.validation === 'access-analyzer' && attached.length && reads) {
+      const reader = await (
+        options.managedPolicies ??
+        (() =>
+          createManagedPolicyReader({
+            region: settings.aws.region,
+            ...(settings.aws.endpointUrl ? { endpointUrl: settings.aws.endpointUrl } : {}),
+          }))
+      )();
+      const fetched = await readAttached(attached, reader, settings.aws, located);
+      prepared.push(...fetched.prepared);
+      for (const arn of fetched.read) read.add(arn);
+      if (fetched.failures.length)
+        notices.push(
+          `${fetched.failures.length} managed ${fetched.failures.length === 1 ? 'policy' : 'policies'} could not be read from IAM, so ${fetched.failures.length === 1 ? 'it was' : 'they were'} not checked (the role needs iam:GetPolicy and iam:GetPolicyVersion): ${fetched.failures.slice(0, 3).join('; ')}${fetched.failures.length > 3 ? ` and ${fetched.failures.length - 3} more` : ''}.`,
+        );
+    }
     const policies: PolicyEntry[] = prepared.map(({ policy, stack }) => ({
       file: policy.file,
       logicalId: policy.logicalId,
@@ -135,10 +164,14 @@ export function createPolicyChecker(options: PolicyCheckerOptions): PolicyChecke
           }))
       )();
       const outcomes = await analyzeAll(
-        prepared.map((p) => ({
-          ...p,
-          ...(settings.policies.checkNoPublicAccess ? {} : { publicAccessResourceType: undefined }),
-        })),
+        prepared
+          .filter((p) => !p.guardrailsOnly)
+          .map((p) => ({
+            ...p,
+            ...(settings.policies.checkNoPublicAccess
+              ? {}
+              : { publicAccessResourceType: undefined }),
+          })),
         analyzer,
         settings.policies.concurrency,
       );
@@ -192,6 +225,7 @@ export function createPolicyChecker(options: PolicyCheckerOptions): PolicyChecke
     }
 
     const catalogue = options.catalogue ?? loadCatalogue;
+    offline = offline.filter((p) => !p.guardrailsOnly);
     if (offline.length) {
       const loaded = await catalogue();
       const limit = pLimit(8);
@@ -254,7 +288,6 @@ export function createPolicyChecker(options: PolicyCheckerOptions): PolicyChecke
       }
       findings.push(toFinding(item));
     }
-    const attached = attachedOf(targets, settings.aws);
     for (const policy of attached) {
       const privileged = privilegedPolicy(policy.arn);
       if (!privileged) continue;
@@ -274,7 +307,13 @@ export function createPolicyChecker(options: PolicyCheckerOptions): PolicyChecke
         }),
       );
     }
-    const unchecked = [...new Set(attached.filter((a) => !a.ownPolicy).map((a) => a.arn))];
+    const unchecked = [
+      ...new Set(
+        attached
+          .filter((a) => !a.ownPolicy && !read.has(a.arn) && !privilegedPolicy(a.arn))
+          .map((a) => a.arn),
+      ),
+    ];
     if (unchecked.length)
       notices.push(
         `${unchecked.length} managed ${unchecked.length === 1 ? 'policy is' : 'policies are'} attached by ARN and not checked, since ${unchecked.length === 1 ? 'its document is' : 'their documents are'} not in the templates: ${unchecked.slice(0, 3).join(', ')}${unchecked.length > 3 ? ` and ${unchecked.length - 3} more` : ''}.`,
@@ -434,6 +473,57 @@ function scopeOf(
     partition: aws.partition,
     parameters: resolution.parameters,
   };
+}
+
+/**
+ * The managed policies principals are given by ARN, read from IAM once each and prepared like the
+ * template's own documents, placed at the line that attaches them. Privileged AWS managed policies
+ * are reported as such and not read.
+ */
+async function readAttached(
+  attached: readonly AttachedPolicy[],
+  reader: ManagedPolicyReader,
+  aws: Settings['aws'],
+  located: Located[],
+): Promise<{ prepared: PreparedPolicy[]; read: Set<string>; failures: string[] }> {
+  const prepared: PreparedPolicy[] = [];
+  const read = new Set<string>();
+  const failures = new Set<string>();
+  const limit = pLimit(4);
+  await Promise.all(
+    attached
+      .filter((a) => !a.ownPolicy && !a.arn.includes('{{') && !privilegedPolicy(a.arn))
+      .map((a) =>
+        limit(async () => {
+          let document: unknown;
+          try {
+            document = await reader.document(a.arn);
+          } catch (error) {
+            failures.add(`${a.arn} (${failureMessage(error)})`);
+            return;
+          }
+          const policy: ExtractedPolicy = {
+            template: a.template,
+            file: a.file,
+            logicalId: a.logicalId,
+            resourceType: a.resourceType,
+            policyName: a.arn.slice(a.arn.indexOf(':policy/') + 8),
+            policyType: 'IDENTITY_POLICY',
+            node: nodeOf(document, a.start),
+            start: a.start,
+            suppressed: a.suppressed,
+            ...(a.inactiveCondition ? { inactiveCondition: a.inactiveCondition } : {}),
+          };
+          const resolver = new TemplateResolver(a.template.root, scopeOf({ parameters: {} }, aws));
+          const item = preparePolicy(policy, resolver, aws, located, []);
+          if (!item) return;
+          if (/^arn:[\w-]+:iam::aws:policy\//.test(a.arn)) item.guardrailsOnly = true;
+          prepared.push(item);
+          read.add(a.arn);
+        }),
+      ),
+  );
+  return { prepared, read, failures: [...failures] };
 }
 
 /** The managed policies every principal is given, once per resource and ARN across stacks. */

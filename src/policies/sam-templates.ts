@@ -1,5 +1,5 @@
 import type { MapNode, Position, TemplateNode } from '../model/template.js';
-import { child } from '../model/template.js';
+import { child, nodeOf } from '../model/template.js';
 import digest from './sam-policy-templates.json' with { type: 'json' };
 
 /**
@@ -35,28 +35,20 @@ export function expandSamPolicyTemplate(
   const template = TEMPLATES[name];
   if (!template) return undefined;
   const parameters = new Set(template.parameters);
-  const node = (value: unknown): TemplateNode => {
-    if (Array.isArray(value)) return { kind: 'seq', items: value.map(node), start: at, end: at };
-    if (value !== null && typeof value === 'object') {
-      const entries = Object.entries(value as Record<string, unknown>);
-      const [only] = entries;
-      if (entries.length === 1 && only?.[0] === 'Ref' && typeof only[1] === 'string') {
-        const given = parameters.has(only[1]) ? child(values, only[1]) : undefined;
-        if (given) return given;
-      }
-      return {
-        kind: 'map',
-        entries: entries.map(([key, v]) => ({ key, keyStart: at, value: node(v) })),
-        start: at,
-        end: at,
-      };
-    }
-    return {
-      kind: 'scalar',
-      value: value as string | number | boolean | null,
-      start: at,
-      end: at,
-    };
+  // `{Ref: Parameter}` is where SAM puts the given value.
+  const given = (value: unknown): TemplateNode | undefined => {
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+    const entries = Object.entries(value as Record<string, unknown>);
+    const [only] = entries;
+    return entries.length === 1 && only?.[0] === 'Ref' && typeof only[1] === 'string'
+      ? parameters.has(only[1])
+        ? child(values, only[1])
+        : undefined
+      : undefined;
   };
-  return node({ Version: '2012-10-17', ...(template.definition as object) }) as MapNode;
+  return nodeOf(
+    { Version: '2012-10-17', ...(template.definition as object) },
+    at,
+    given,
+  ) as MapNode;
 }
