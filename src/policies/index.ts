@@ -301,7 +301,7 @@ export function createPolicyChecker(options: PolicyCheckerOptions): PolicyChecke
           file: policy.file,
           line: policy.start.line,
           column: policy.start.column,
-          message: `${policy.logicalId} is given ${privileged.name}: ${privileged.grants}; attach a policy with the actions it needs.${policy.inactiveCondition ? ` [only where condition ${policy.inactiveCondition} holds: false with these values]` : ''}`,
+          message: `Given the AWS managed policy ${privileged.name}: ${privileged.grants}; attach a policy with the actions it needs.${policy.inactiveCondition ? ` [only where condition ${policy.inactiveCondition} holds: false with these values]` : ''}`,
           logicalId: policy.logicalId,
           ...(rule.helpUrl ? { helpUrl: rule.helpUrl } : {}),
         }),

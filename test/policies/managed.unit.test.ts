@@ -48,13 +48,13 @@ describe('managed policies and SAM policy templates offline', () => {
         'Role',
         10,
         'warning',
-        'Role is given AdministratorAccess: every action on every resource; attach a policy with the actions it needs.',
+        'Given the AWS managed policy AdministratorAccess: every action on every resource; attach a policy with the actions it needs.',
       ],
       [
         'Fn',
         17,
         'warning',
-        'Fn is given AmazonDynamoDBFullAccess: every DynamoDB action on every table; attach a policy with the actions it needs.',
+        'Given the AWS managed policy AmazonDynamoDBFullAccess: every DynamoDB action on every table; attach a policy with the actions it needs.',
       ],
     ]);
     expect(outcome.notices).toContainEqual(
