@@ -122,6 +122,26 @@ export interface ResourceChangeEntry {
   renamedFrom?: string;
 }
 
+/** One IAM statement added or removed, as the CDK's IAM statement changes show it. */
+export interface IamStatementChange {
+  change: 'added' | 'removed';
+  logicalId: string;
+  policyName: string;
+  effect: string;
+  /** `*`, `AWS:arn`, `Service:name`, ...; empty in identity policies. */
+  principals: string[];
+  /** With `NotAction:` / `NotResource:` in front when the statement uses those. */
+  actions: string[];
+  resources: string[];
+  /** The Condition element as compact JSON; empty without one. */
+  condition: string;
+}
+
+/** An added Allow statement: the stack's permissions broaden. */
+export function broadens(changes: readonly IamStatementChange[] | undefined): boolean {
+  return (changes ?? []).some((c) => c.change === 'added' && c.effect === 'Allow');
+}
+
 /** The change-set preview of one stack. */
 export interface StackPlanEntry {
   stackId: string;
@@ -133,6 +153,11 @@ export interface StackPlanEntry {
   changes: ResourceChangeEntry[];
   /** One line per IAM statement or policy change, for the "permissions change" table. */
   iamChanges: string[];
+  /**
+   * Statements added and removed, policy by policy, between the deployed (or base) template and the
+   * new one; set where both templates could be read.
+   */
+  iamStatements?: IamStatementChange[];
   message?: string;
   /** Predicted without AWS, from the template at this base commit (no credentials). */
   predictedFrom?: string;

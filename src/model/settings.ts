@@ -19,6 +19,9 @@ export const INPUT_DEFAULTS = {
   'policy-validation': 'auto',
   'policy-concurrency': '8',
   'check-no-public-access': 'false',
+  'check-no-new-access': 'false',
+  'denied-actions': '',
+  'denied-resources': '',
   'ignore-findings': '',
   'blocking-finding-types': 'ERROR,SECURITY_WARNING',
   'aws-region': '',
@@ -79,6 +82,12 @@ export interface Settings {
     autoReason?: string;
     concurrency: number;
     checkNoPublicAccess: boolean;
+    /** Compare each policy with its version at the base commit (input base-ref). */
+    checkNoNewAccess: boolean;
+    /** Actions no policy may grant, on any resource (service:Action, wildcards allowed). */
+    deniedActions: string[];
+    /** Resources no policy may grant any action on (ARNs, wildcards in the resource part). */
+    deniedResources: string[];
     ignore: string[];
     blockingFindingTypes: string[];
   };
@@ -241,6 +250,9 @@ export function readSettings(read: InputReader, ctx: SettingsContext): Settings 
       ...(autoReason ? { autoReason } : {}),
       concurrency: integer(raw('policy-concurrency'), 'policy-concurrency', 1, 64),
       checkNoPublicAccess: bool(raw('check-no-public-access'), 'check-no-public-access'),
+      checkNoNewAccess: bool(raw('check-no-new-access'), 'check-no-new-access'),
+      deniedActions: list('denied-actions').map(deniedAction),
+      deniedResources: list('denied-resources').map(deniedResource),
       ignore: list('ignore-findings'),
       blockingFindingTypes: list('blocking-finding-types').map((t) => t.toUpperCase()),
     },
@@ -326,6 +338,24 @@ function gitRef(value: string): string {
   throw new UserError(
     `Input "base-ref" is "${value}", which is not a git branch, tag or commit name.`,
     'Give a name such as main, origin/main or a commit sha.',
+  );
+}
+
+/** An action as a policy writes it; Access Analyzer takes the same strings. */
+function deniedAction(value: string): string {
+  if (value === '*' || /^[A-Za-z0-9*?-]+:[A-Za-z0-9*?]+$/.test(value)) return value;
+  throw new UserError(
+    `Input "denied-actions" holds "${value}", which is not an action such as s3:DeleteBucket or iam:*.`,
+    'List actions as service:Action, comma or newline separated.',
+  );
+}
+
+/** An ARN: Access Analyzer allows wildcards only in its resource part, and 2048 characters. */
+function deniedResource(value: string): string {
+  if (/^arn:[\w-]+:[\w-]+:[\w-]*:(\d{12})?:\S+$/.test(value) && value.length <= 2048) return value;
+  throw new UserError(
+    `Input "denied-resources" holds "${value.slice(0, 200)}", which is not an ARN such as arn:aws:s3:::prod-data/*.`,
+    'List resource ARNs (a wildcard only in the resource part), comma or newline separated.',
   );
 }
 

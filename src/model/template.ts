@@ -117,3 +117,31 @@ export function intrinsicName(node: TemplateNode | undefined): string | undefine
   const key = node.entries[0]!.key;
   return key === 'Ref' || key === 'Condition' || key.startsWith('Fn::') ? key : undefined;
 }
+
+/**
+ * A plain JSON value as template nodes, every one placed at `at` (a document that was not written
+ * in the template: a SAM policy template, a managed policy read from IAM). `replace` may put a
+ * template node in place of a value.
+ */
+export function nodeOf(
+  value: unknown,
+  at: Position,
+  replace?: (value: unknown) => TemplateNode | undefined,
+): TemplateNode {
+  const replaced = replace?.(value);
+  if (replaced) return replaced;
+  if (Array.isArray(value))
+    return { kind: 'seq', items: value.map((v) => nodeOf(v, at, replace)), start: at, end: at };
+  if (value !== null && typeof value === 'object')
+    return {
+      kind: 'map',
+      entries: Object.entries(value as Record<string, unknown>).map(([key, v]) => ({
+        key,
+        keyStart: at,
+        value: nodeOf(v, at, replace),
+      })),
+      start: at,
+      end: at,
+    };
+  return { kind: 'scalar', value: value as ScalarNode['value'], start: at, end: at };
+}

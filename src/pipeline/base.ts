@@ -4,7 +4,7 @@ import { UserError } from '../model/errors.js';
 import { LIMITS } from '../model/template.js';
 
 /**
- * The base commit the offline plan compares with, read with git. Refs and paths reach git as
+ * The base commit the offline plan and check-no-new-access compare with, read with git. Refs and paths reach git as
  * separate arguments after validation; `cat-file blob` applies no filters or textconv, so a pull
  * request's .gitattributes cannot make git run anything.
  */
@@ -42,7 +42,7 @@ export async function resolveBase(
     return { sha: stdout.trim(), name };
   } catch {
     throw new UserError(
-      `The offline plan compares with ${name}, but it is not a commit in the clone at ${workspace}.`,
+      `The templates are compared with ${name}, but it is not a commit in the clone at ${workspace}.`,
       'Fetch the history (actions/checkout with fetch-depth: 0), or set input base-ref (CLI --base-ref REF) to a commit that is present.',
     );
   }

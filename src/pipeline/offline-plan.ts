@@ -3,7 +3,9 @@ import type { Finding, StackPlanEntry, TemplateEntry } from '../model/findings.j
 import type { Settings } from '../model/settings.js';
 import type { Target } from '../model/targets.js';
 import type { ParsedTemplate } from '../model/template.js';
+import { knownParameters } from '../model/stacks.js';
 import { parseTemplate } from '../parse/template.js';
+import { statementChanges } from '../policies/statement-diff.js';
 import { guardPlan } from '../stateful/guard.js';
 import { readAtCommit, type BaseCommit } from './base.js';
 
@@ -63,6 +65,12 @@ export async function planOffline(
     }
     for (const stack of stacks) {
       const { changes, iamChanges } = predictChanges(old, target.template);
+      const iamStatements = statementChanges(old, target.template, {
+        region: stack.region || settings.aws.region,
+        accountId: settings.aws.accountId,
+        partition: settings.aws.partition,
+        parameters: 'parameters' in stack ? knownParameters(stack) : {},
+      });
       const entry: StackPlanEntry = {
         stackId: stack.id,
         stackName: stack.stackName,
@@ -71,6 +79,7 @@ export async function planOffline(
         status: changes.length ? 'changes' : 'no-changes',
         changes,
         iamChanges,
+        iamStatements,
         predictedFrom: base.sha,
       };
       findings.push(

@@ -21,6 +21,7 @@ import { guardPlan } from '../stateful/guard.js';
 import { ruleById } from './rules.js';
 import { resolveBase } from './base.js';
 import { planOffline } from './offline-plan.js';
+import { addDeployedStatements } from './plan-iam.js';
 import { registerValues } from './secrets.js';
 import { validate, type Validation, type ValidateDeps } from './validate.js';
 
@@ -82,10 +83,20 @@ export async function runPipeline(settings: Settings, deps: PipelineDeps): Promi
   }
 
   // A base commit that is missing fails before the validation spends any time.
-  const base = settings.deploy.offline
-    ? await resolveBase(settings.workspace, settings.deploy.baseRef, deps.env)
-    : undefined;
-  const validation = await validate(settings, deps, { environment, stacks, patterns });
+  const base =
+    settings.deploy.offline || settings.policies.checkNoNewAccess
+      ? await resolveBase(settings.workspace, settings.deploy.baseRef, deps.env)
+      : undefined;
+  if (settings.policies.checkNoNewAccess && !base)
+    notices.push(
+      'check-no-new-access is on, but there is no base commit to compare the policies with: set input base-ref (CLI --base-ref REF).',
+    );
+  const validation = await validate(settings, deps, {
+    environment,
+    stacks,
+    patterns,
+    ...(settings.policies.checkNoNewAccess && base ? { base } : {}),
+  });
   // The manifest's values for secret parameters are hidden before the deploy stage logs anything.
   registerValues(
     deps.redactor,
@@ -111,9 +122,10 @@ export async function runPipeline(settings: Settings, deps: PipelineDeps): Promi
     } else {
       // The deploy stage is loaded only when needed: validate-only runs never load the AWS SDK.
       const stage = await import('../deploy/index.js');
+      const templateOf = templatesByStack(validation);
       deployment = await stage.runDeployStage(
         settings,
-        { stacks, templateOf: templatesByStack(validation), guard: guardPlan },
+        { stacks, templateOf, guard: guardPlan },
         {
           log: deps.log,
           env: deps.env,
@@ -122,6 +134,10 @@ export async function runPipeline(settings: Settings, deps: PipelineDeps): Promi
           ...(deps.timeoutMs ? { timeoutMs: deps.timeoutMs } : {}),
         },
       );
+      if (settings.mode === 'plan')
+        notices.push(
+          ...(await addDeployedStatements(deployment.plan, stacks, templateOf, deps.aws, settings)),
+        );
     }
   }
   const report = buildReport(settings, deps.toolVersion, validation, deployment, notices);

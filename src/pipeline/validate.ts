@@ -28,6 +28,7 @@ import {
   type PolicyTarget,
 } from '../policies/index.js';
 import { statefulPolicyFindings } from '../stateful/guard.js';
+import { readAtCommit, type BaseCommit } from './base.js';
 import { registerTemplateSecrets } from './secrets.js';
 
 /** The edges the validation touches, passed in so tests and the CLI can choose them. */
@@ -53,6 +54,8 @@ export interface ValidateInput {
   stacks?: StackSelection;
   /** Files, folders and globs to check; default input `templates`. */
   patterns?: readonly string[];
+  /** With check-no-new-access: the commit each policy is compared with. */
+  base?: BaseCommit;
 }
 
 /** The validation's part of the report; the pipeline builds the report from it once. */
@@ -235,11 +238,21 @@ export async function validate(
       environment,
       settings.secretParameters,
     );
+    const checkingPolicies = deps.checkPolicies && settings.policies.validation !== 'off';
+    const bases =
+      checkingPolicies && input.base
+        ? await baseTemplates(settings, input.base, targets, entries)
+        : undefined;
     const [lintFindings, cfnLintVersion, policyOutcome, guardRun] = await Promise.all([
       lintRun,
       versionRun,
-      deps.checkPolicies && settings.policies.validation !== 'off'
-        ? deps.checkPolicies(targets.map((t) => policyTarget(t, environment, sourceOf.get(t.file))))
+      checkingPolicies
+        ? deps.checkPolicies!(
+            targets.map((t) => ({
+              ...policyTarget(t, environment, sourceOf.get(t.file)),
+              ...(bases?.templates.has(t.file) ? { base: bases.templates.get(t.file)! } : {}),
+            })),
+          )
         : Promise.resolve<PolicyOutcome>({ policies: [], findings: [], notices: [] }),
       guardExecutable
         ? runGuard(
@@ -276,6 +289,7 @@ export async function validate(
       ...(settings.policies.autoReason && policyOutcome.policies.length > 0
         ? [settings.policies.autoReason]
         : []),
+      ...(bases?.notices ?? []),
       ...policyOutcome.notices,
       ...located.notices,
     ];
@@ -316,6 +330,47 @@ function stopOnSignals(scratch: string): { signal: AbortSignal; release: () => v
   const release = () => STOP_SIGNALS.forEach((s) => process.off(s, onSignal));
   STOP_SIGNALS.forEach((s) => process.once(s, onSignal));
   return { signal: controller.signal, release };
+}
+
+/**
+ * Each template as it was at the base commit, for check-no-new-access. Renderings are not
+ * compared (the base would have to be rendered with the same environment), nor files that do not
+ * parse there.
+ */
+async function baseTemplates(
+  settings: Settings,
+  base: BaseCommit,
+  targets: readonly Target[],
+  entries: readonly TemplateEntry[],
+): Promise<{ templates: Map<string, NonNullable<PolicyTarget['base']>>; notices: string[] }> {
+  const origins = new Map(entries.map((e) => [e.file, e.origin]));
+  const templates = new Map<string, NonNullable<PolicyTarget['base']>>();
+  const notices: string[] = [];
+  const limit = pLimit(4);
+  await Promise.all(
+    targets.map((target) =>
+      limit(async () => {
+        if (origins.get(target.file) !== 'file') {
+          notices.push(
+            `${target.file} is rendered (${origins.get(target.file)}), so check-no-new-access does not compare its policies with ${base.name}.`,
+          );
+          return;
+        }
+        const text = await readAtCommit(settings.workspace, base.sha, target.file);
+        if (text === undefined) {
+          templates.set(target.file, { name: base.name });
+          return;
+        }
+        const parsed = parseTemplate(text, target.file);
+        if (parsed.ok) templates.set(target.file, { name: base.name, template: parsed.template });
+        else
+          notices.push(
+            `${target.file} at ${base.name} does not parse, so check-no-new-access did not compare its policies.`,
+          );
+      }),
+    ),
+  );
+  return { templates, notices };
 }
 
 /** "12 files skipped: not templates", so a user sees what a folder scan did not check. */

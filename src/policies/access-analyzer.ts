@@ -10,13 +10,14 @@ export interface AnalyzerFinding {
   locations?: AnalyzerLocation[];
 }
 
-export interface PublicAccessResult {
+/** The answer of CheckNoPublicAccess, CheckAccessNotGranted and CheckNoNewAccess. */
+export interface CheckResult {
   result?: string;
   message?: string;
   reasons?: { description?: string; statementIndex?: number; statementId?: string }[];
 }
 
-/** The two Access Analyzer calls the policy stage makes, so tests and the bench can swap them. */
+/** The Access Analyzer calls the policy stage makes, so tests and the bench can swap them. */
 export interface PolicyAnalyzer {
   /** ValidatePolicy, every page. */
   validatePolicy(input: {
@@ -27,7 +28,18 @@ export interface PolicyAnalyzer {
   checkNoPublicAccess(input: {
     policyDocument: string;
     resourceType: string;
-  }): Promise<PublicAccessResult>;
+  }): Promise<CheckResult>;
+  /** `access` holds one item, of up to 100 actions or 100 resources (the API's limits). */
+  checkAccessNotGranted(input: {
+    policyDocument: string;
+    policyType: string;
+    access: { actions?: string[]; resources?: string[] }[];
+  }): Promise<CheckResult>;
+  checkNoNewAccess(input: {
+    newPolicyDocument: string;
+    existingPolicyDocument: string;
+    policyType: string;
+  }): Promise<CheckResult>;
 }
 
 export interface AnalyzerOptions {
@@ -39,6 +51,18 @@ export interface AnalyzerOptions {
   maxAttempts?: number;
 }
 
+/** How the policy stage's AWS clients call: adaptive retries, time limits, the endpoint override. */
+export function clientOptions(options: AnalyzerOptions) {
+  return {
+    region: options.region,
+    retryMode: 'adaptive',
+    maxAttempts: options.maxAttempts ?? 6,
+    requestHandler: { requestTimeout: 30_000, connectionTimeout: 5_000 },
+    ...(options.endpointUrl ? { endpoint: options.endpointUrl } : {}),
+    ...(options.credentials ? { credentials: options.credentials } : {}),
+  };
+}
+
 /**
  * The real Access Analyzer client. The SDK is imported here, on first use, so runs that never
  * call AWS start without evaluating it.
@@ -46,14 +70,7 @@ export interface AnalyzerOptions {
 export async function createAccessAnalyzer(options: AnalyzerOptions): Promise<PolicyAnalyzer> {
   // Eager: bundled into the same file (the CLI must stay one file) but evaluated only here.
   const sdk = await import('@aws-sdk/client-accessanalyzer');
-  const client = new sdk.AccessAnalyzerClient({
-    region: options.region,
-    retryMode: 'adaptive',
-    maxAttempts: options.maxAttempts ?? 6,
-    requestHandler: { requestTimeout: 30_000, connectionTimeout: 5_000 },
-    ...(options.endpointUrl ? { endpoint: options.endpointUrl } : {}),
-    ...(options.credentials ? { credentials: options.credentials } : {}),
-  });
+  const client = new sdk.AccessAnalyzerClient(clientOptions(options));
   return {
     async validatePolicy(input) {
       const findings: AnalyzerFinding[] = [];
@@ -66,9 +83,15 @@ export async function createAccessAnalyzer(options: AnalyzerOptions): Promise<Po
       return findings;
     },
     async checkNoPublicAccess(input) {
+      return (await client.send(new sdk.CheckNoPublicAccessCommand(input as never))) as CheckResult;
+    },
+    async checkAccessNotGranted(input) {
       return (await client.send(
-        new sdk.CheckNoPublicAccessCommand(input as never),
-      )) as PublicAccessResult;
+        new sdk.CheckAccessNotGrantedCommand(input as never),
+      )) as CheckResult;
+    },
+    async checkNoNewAccess(input) {
+      return (await client.send(new sdk.CheckNoNewAccessCommand(input as never))) as CheckResult;
     },
   };
 }
@@ -110,7 +133,7 @@ export interface AnalyzerJob {
 
 export interface AnalyzerAnswer {
   findings: AnalyzerFinding[];
-  publicAccess?: PublicAccessResult;
+  publicAccess?: CheckResult;
 }
 
 export type AnalyzerOutcome<T> =

@@ -12,6 +12,7 @@ import {
 import type { ParsedTemplate } from '../model/template.js';
 import type { TemplateResolver } from './resolve.js';
 import type { AwsScope } from './resource-names.js';
+import { expandSamPolicyTemplate, isSamPolicyTemplate } from './sam-templates.js';
 
 export type PolicyType =
   'IDENTITY_POLICY' | 'RESOURCE_POLICY' | 'SERVICE_CONTROL_POLICY' | 'RESOURCE_CONTROL_POLICY';
@@ -172,11 +173,7 @@ export function extractPolicies(
     const type = isScalar(typeNode) ? String(typeNode.value) : '';
     const properties = child(resourceNode, 'Properties');
     if (!isMap(properties) || (!DOCUMENT_SPECS[type] && !BUILT[type])) continue;
-    const condition = child(resourceNode, 'Condition');
-    const inactive =
-      isScalar(condition) && resolver.condition(String(condition.value)) === false
-        ? String(condition.value)
-        : undefined;
+    const inactive = inactiveCondition(resourceNode, resolver);
     const suppressed = suppressedCodes(child(resourceNode, 'Metadata'));
     const ctx: BuildContext = { template, logicalId, type, properties, suppressed, resolver };
     const build = BUILT[type];
@@ -188,6 +185,84 @@ export function extractPolicies(
       found.push(inactive ? { ...policy, inactiveCondition: inactive } : policy);
   }
   return found;
+}
+
+/** A managed policy a principal is given by ARN (in SAM, also by name). */
+export interface AttachedPolicy {
+  template: ParsedTemplate;
+  file: string;
+  logicalId: string;
+  resourceType: string;
+  arn: string;
+  /** The policy is one of the template's own (a Ref or GetAtt to it), so it is checked as a document. */
+  ownPolicy: boolean;
+  start: Position;
+  suppressed: string[];
+  inactiveCondition?: string;
+}
+
+/** Where each type lists the managed policies it attaches. */
+const ATTACHING: Record<string, string> = {
+  'AWS::IAM::Role': 'ManagedPolicyArns',
+  'AWS::IAM::User': 'ManagedPolicyArns',
+  'AWS::IAM::Group': 'ManagedPolicyArns',
+  'AWS::SSO::PermissionSet': 'ManagedPolicies',
+  'AWS::Serverless::Function': 'Policies',
+  'AWS::Serverless::StateMachine': 'Policies',
+};
+
+/** Every managed policy the template's principals are given, resolved to its ARN. */
+export function attachedPolicies(
+  template: ParsedTemplate,
+  resolver: TemplateResolver,
+  partition: string,
+): AttachedPolicy[] {
+  const resources = child(template.root, 'Resources');
+  if (!isMap(resources)) return [];
+  const found: AttachedPolicy[] = [];
+  for (const { key: logicalId, value: resourceNode } of resources.entries) {
+    const type = scalarValue(child(resourceNode, 'Type'));
+    const property = typeof type === 'string' ? ATTACHING[type] : undefined;
+    if (!property) continue;
+    const list = chosen(child(child(resourceNode, 'Properties'), property), resolver);
+    const items = isSeq(list) ? list.items : list ? [list] : [];
+    const inactive = inactiveCondition(resourceNode, resolver);
+    for (const item of items) {
+      const node = chosen(item, resolver);
+      if (!node || (isMap(node) && !intrinsicName(node))) continue; // SAM templates and documents
+      const value = resolver.plain(node);
+      if (typeof value !== 'string') continue;
+      // SAM takes AWS managed policies by name.
+      const arn = value.startsWith('arn:') ? value : `arn:${partition}:iam::aws:policy/${value}`;
+      const getAtt = child(node, 'Fn::GetAtt');
+      const target =
+        scalarValue(child(node, 'Ref')) ?? scalarValue(isSeq(getAtt) ? getAtt.items[0] : getAtt);
+      found.push({
+        template,
+        file: template.file,
+        logicalId,
+        resourceType: String(type),
+        arn,
+        ownPolicy:
+          typeof target === 'string' && child(resources, target.split('.')[0]!) !== undefined,
+        start: node.start,
+        suppressed: suppressedCodes(child(resourceNode, 'Metadata')),
+        ...(inactive ? { inactiveCondition: inactive } : {}),
+      });
+    }
+  }
+  return found;
+}
+
+/** The resource's Condition when it is false with these values (it deploys elsewhere). */
+function inactiveCondition(
+  resource: TemplateNode | undefined,
+  resolver: TemplateResolver,
+): string | undefined {
+  const condition = child(resource, 'Condition');
+  return isScalar(condition) && resolver.condition(String(condition.value)) === false
+    ? String(condition.value)
+    : undefined;
 }
 
 function suppressedCodes(metadata: TemplateNode | undefined): string[] {
@@ -258,7 +333,7 @@ function fromSpec(ctx: BuildContext, spec: DocumentSpec): ExtractedPolicy[] {
 
 /**
  * SAM's `Policies` mixes managed policy names, policy templates (`S3ReadPolicy: ...`) and inline
- * documents, alone or in a list; only the inline documents are policies to check here.
+ * documents, alone or in a list; the inline documents and the templates, expanded, are checked.
  */
 function samInlinePolicies(ctx: BuildContext): ExtractedPolicy[] {
   const policies = chosen(child(ctx.properties, 'Policies'), ctx.resolver);
@@ -266,8 +341,13 @@ function samInlinePolicies(ctx: BuildContext): ExtractedPolicy[] {
   const found: ExtractedPolicy[] = [];
   items.forEach((item, index) => {
     const document = chosen(item, ctx.resolver);
-    if (isMap(document) && child(document, 'Statement')) {
-      const name = isSeq(policies) ? `Policies[${index}]` : 'Policies';
+    if (!isMap(document)) return;
+    const name = isSeq(policies) ? `Policies[${index}]` : 'Policies';
+    const only = document.entries.length === 1 ? document.entries[0]! : undefined;
+    if (only && isSamPolicyTemplate(only.key)) {
+      const expanded = expandSamPolicyTemplate(only.key, only.value, only.keyStart);
+      if (expanded) found.push(policy(ctx, { policyType: 'IDENTITY_POLICY' }, expanded, only.key));
+    } else if (child(document, 'Statement')) {
       found.push(policy(ctx, { policyType: 'IDENTITY_POLICY' }, document, name));
     }
   });

@@ -2,8 +2,9 @@ import pLimit from 'p-limit';
 import { UserError } from '../model/errors.js';
 import type { Finding, PolicyEntry, Severity } from '../model/findings.js';
 import type { Logger } from '../model/logger.js';
+import { findingOf } from '../model/rules.js';
 import type { Settings } from '../model/settings.js';
-import type { ParsedTemplate } from '../model/template.js';
+import { nodeOf, type ParsedTemplate } from '../model/template.js';
 import {
   analyzeAll,
   createAccessAnalyzer,
@@ -14,7 +15,12 @@ import {
   type PolicyAnalyzer,
 } from './access-analyzer.js';
 import { loadCatalogue, type IamCatalogue } from './catalogue.js';
-import { extractPolicies, type ExtractedPolicy } from './extract.js';
+import {
+  attachedPolicies,
+  extractPolicies,
+  type AttachedPolicy,
+  type ExtractedPolicy,
+} from './extract.js';
 import {
   inPlaceholder,
   positionOf,
@@ -22,6 +28,9 @@ import {
   templatePosition,
   type SerializedPolicy,
 } from './locations.js';
+import { checkGuardrails } from './guardrails.js';
+import { privilegedPolicy } from './managed.js';
+import { createManagedPolicyReader, type ManagedPolicyReader } from './managed-reader.js';
 import { checkPolicyOffline } from './offline.js';
 import { POLICY_RULES } from './rules.js';
 import { TemplateResolver, type PolicyPath, type ResolvedDocument } from './resolve.js';
@@ -39,6 +48,11 @@ export interface PolicyTarget {
     region?: string;
     accountId?: string;
   }[];
+  /**
+   * With check-no-new-access: the template at the base commit (`template` undefined when the file
+   * did not exist there), whose policies each policy is compared with.
+   */
+  base?: { name: string; template?: ParsedTemplate };
 }
 
 /** What the policy stage returns; it runs while cfn-lint does. */
@@ -57,6 +71,11 @@ export interface PolicyCheckerOptions {
   catalogue?: () => Promise<IamCatalogue>;
   /** Defaults to the real client (AWS SDK, loaded on first use). */
   analyzer?: () => Promise<PolicyAnalyzer>;
+  /**
+   * Reads managed policies attached by ARN (with Access Analyzer only); defaults to IAM unless
+   * `analyzer` is given.
+   */
+  managedPolicies?: () => Promise<ManagedPolicyReader>;
 }
 
 /** A policy ready to check: resolved to JSON, with the way back to its template lines. */
@@ -67,6 +86,10 @@ interface PreparedPolicy extends AnalyzerJob {
   resolved: ResolvedDocument;
   document: unknown;
   serialized: SerializedPolicy;
+  /** An AWS managed policy read from IAM: held to the guardrails, not validated (AWS owns it). */
+  guardrailsOnly?: boolean;
+  /** The same policy at the base commit, resolved with the same values. */
+  base?: { text: string; document: unknown; name: string };
 }
 
 /** A problem with its place in the policy, before it becomes a finding. */
@@ -84,7 +107,7 @@ interface Located {
 }
 
 const ANALYZER_PERMISSIONS =
-  'access-analyzer:ValidatePolicy (and access-analyzer:CheckNoPublicAccess with check-no-public-access)';
+  'access-analyzer:ValidatePolicy (and access-analyzer:CheckNoPublicAccess with check-no-public-access, CheckNoNewAccess with check-no-new-access, CheckAccessNotGranted with denied-actions or denied-resources)';
 
 /**
  * The policy stage: find every policy in the templates, resolve it, and check it with IAM Access
@@ -96,6 +119,27 @@ export function createPolicyChecker(options: PolicyCheckerOptions): PolicyChecke
     const notices: string[] = [];
     const located: Located[] = [];
     const prepared = preparePolicies(targets, settings.aws, located, notices);
+    const attached = attachedOf(targets, settings.aws);
+    const read = new Set<string>();
+    // A run that swaps the analyzer (tests, the bench) reads managed policies only from its own reader.
+    const reads = options.managedPolicies ?? (options.analyzer ? undefined : 'iam');
+    if (settings.policies.validation === 'access-analyzer' && attached.length && reads) {
+      const reader = await (
+        options.managedPolicies ??
+        (() =>
+          createManagedPolicyReader({
+            region: settings.aws.region,
+            ...(settings.aws.endpointUrl ? { endpointUrl: settings.aws.endpointUrl } : {}),
+          }))
+      )();
+      const fetched = await readAttached(attached, reader, settings.aws, located);
+      prepared.push(...fetched.prepared);
+      for (const arn of fetched.read) read.add(arn);
+      if (fetched.failures.length)
+        notices.push(
+          `${fetched.failures.length} managed ${fetched.failures.length === 1 ? 'policy' : 'policies'} could not be read from IAM, so ${fetched.failures.length === 1 ? 'it was' : 'they were'} not checked (the role needs iam:GetPolicy and iam:GetPolicyVersion): ${fetched.failures.slice(0, 3).join('; ')}${fetched.failures.length > 3 ? ` and ${fetched.failures.length - 3} more` : ''}.`,
+        );
+    }
     const policies: PolicyEntry[] = prepared.map(({ policy, stack }) => ({
       file: policy.file,
       logicalId: policy.logicalId,
@@ -109,8 +153,9 @@ export function createPolicyChecker(options: PolicyCheckerOptions): PolicyChecke
     );
 
     let offline = settings.policies.validation === 'offline' ? prepared : [];
+    let analyzer: PolicyAnalyzer | undefined;
     if (settings.policies.validation === 'access-analyzer' && prepared.length) {
-      const analyzer = await (
+      analyzer = await (
         options.analyzer ??
         (() =>
           createAccessAnalyzer({
@@ -119,10 +164,14 @@ export function createPolicyChecker(options: PolicyCheckerOptions): PolicyChecke
           }))
       )();
       const outcomes = await analyzeAll(
-        prepared.map((p) => ({
-          ...p,
-          ...(settings.policies.checkNoPublicAccess ? {} : { publicAccessResourceType: undefined }),
-        })),
+        prepared
+          .filter((p) => !p.guardrailsOnly)
+          .map((p) => ({
+            ...p,
+            ...(settings.policies.checkNoPublicAccess
+              ? {}
+              : { publicAccessResourceType: undefined }),
+          })),
         analyzer,
         settings.policies.concurrency,
       );
@@ -141,7 +190,8 @@ export function createPolicyChecker(options: PolicyCheckerOptions): PolicyChecke
       const failure = outcomes.find((o) => !o.ok && 'error' in o);
       if (failure && !failure.ok && 'error' in failure) {
         const { policy } = failure.job;
-        const where = `${policy.file}:${policy.start.line} (${policy.logicalId}, ${policy.policyName})`;
+        // A UserError has no logicalId field, so this message names the resource itself.
+        const where = `${policy.file}:${policy.start.line} ${policy.logicalId}${policyLabel(policy)}`;
         const kind = failureKind(failure.error);
         if (kind !== 'failed') {
           // Credentials or permissions: nothing else will work either, and the user must fix it.
@@ -159,13 +209,14 @@ export function createPolicyChecker(options: PolicyCheckerOptions): PolicyChecke
           source: POLICY_RULES.accessAnalyzerFailed.source,
           ruleId: POLICY_RULES.accessAnalyzerFailed.id,
           severity: POLICY_RULES.accessAnalyzerFailed.severity,
-          message: `IAM Access Analyzer could not validate this policy (${policy.logicalId}, ${policy.policyName}): ${failureMessage(failure.error)}.`,
+          message: `IAM Access Analyzer could not validate this policy${policyLabel(policy)}: ${failureMessage(failure.error)}.`,
           path: [],
         });
         notices.push(
           `IAM Access Analyzer failed, so ${notValidated.length} ${notValidated.length === 1 ? 'policy was' : 'policies were'} checked offline instead.`,
         );
         offline = notValidated;
+        analyzer = undefined;
       }
       if (dropped)
         notices.push(
@@ -173,18 +224,17 @@ export function createPolicyChecker(options: PolicyCheckerOptions): PolicyChecke
         );
     }
 
+    const catalogue = options.catalogue ?? loadCatalogue;
+    offline = offline.filter((p) => !p.guardrailsOnly);
     if (offline.length) {
-      const catalogue = await (options.catalogue ?? loadCatalogue)();
+      const loaded = await catalogue();
       const limit = pLimit(8);
       await Promise.all(
         offline.map((p) =>
           limit(async () => {
-            for (const issue of await checkPolicyOffline(
-              p.document,
-              p.policy.policyType,
-              catalogue,
-              { limitsOnly: p.policy.limitsOnly === true },
-            )) {
+            for (const issue of await checkPolicyOffline(p.document, p.policy.policyType, loaded, {
+              limitsOnly: p.policy.limitsOnly === true,
+            })) {
               located.push({ prepared: p, source: 'policy-check', ...issue });
             }
           }),
@@ -192,15 +242,82 @@ export function createPolicyChecker(options: PolicyCheckerOptions): PolicyChecke
       );
     }
 
+    const guardrails = await checkGuardrails(
+      prepared.map((p) => ({
+        ...p,
+        policyType: p.policy.policyType,
+        limitsOnly: p.policy.limitsOnly === true,
+      })),
+      {
+        deniedActions: settings.policies.deniedActions,
+        deniedResources: settings.policies.deniedResources,
+        noNewAccess: settings.policies.checkNoNewAccess,
+        baseName: prepared.find((p) => p.base)?.base?.name ?? 'the base commit',
+        catalogue,
+        ...(analyzer ? { analyzer } : {}),
+        concurrency: settings.policies.concurrency,
+      },
+    );
+    notices.push(...guardrails.notices);
+    for (const issue of guardrails.issues) {
+      const { policy } = issue.job;
+      const rule =
+        issue.ruleId === POLICY_RULES.checkNoNewAccess.id
+          ? POLICY_RULES.checkNoNewAccess
+          : POLICY_RULES.checkAccessNotGranted;
+      located.push({
+        prepared: issue.job,
+        source: issue.source,
+        ruleId: rule.id,
+        severity: rule.severity,
+        message:
+          issue.source === 'access-analyzer'
+            ? `${issue.message}${policyLabel(policy)}`
+            : issue.message,
+        path: issue.path,
+        ...(rule.helpUrl ? { helpUrl: rule.helpUrl } : {}),
+      });
+    }
+
     const findings: Finding[] = [];
     let ignored = 0;
     for (const item of located) {
-      if (isIgnored(item, settings.policies.ignore)) {
+      if (isIgnored(item.prepared.policy, item.ruleId, settings.policies.ignore)) {
         ignored++;
         continue;
       }
       findings.push(toFinding(item));
     }
+    for (const policy of attached) {
+      const privileged = privilegedPolicy(policy.arn);
+      if (!privileged) continue;
+      const rule = POLICY_RULES.privilegedManagedPolicy;
+      if (isIgnored(policy, rule.id, settings.policies.ignore)) {
+        ignored++;
+        continue;
+      }
+      findings.push(
+        findingOf(rule, {
+          file: policy.file,
+          line: policy.start.line,
+          column: policy.start.column,
+          message: `Given the AWS managed policy ${privileged.name}: ${privileged.grants}; attach a policy with the actions it needs.${policy.inactiveCondition ? ` [only where condition ${policy.inactiveCondition} holds: false with these values]` : ''}`,
+          logicalId: policy.logicalId,
+          ...(rule.helpUrl ? { helpUrl: rule.helpUrl } : {}),
+        }),
+      );
+    }
+    const unchecked = [
+      ...new Set(
+        attached
+          .filter((a) => !a.ownPolicy && !read.has(a.arn) && !privilegedPolicy(a.arn))
+          .map((a) => a.arn),
+      ),
+    ];
+    if (unchecked.length)
+      notices.push(
+        `${unchecked.length} managed ${unchecked.length === 1 ? 'policy is' : 'policies are'} attached by ARN and not checked, since ${unchecked.length === 1 ? 'its document is' : 'their documents are'} not in the templates: ${unchecked.slice(0, 3).join(', ')}${unchecked.length > 3 ? ` and ${unchecked.length - 3} more` : ''}.`,
+      );
     if (ignored)
       notices.push(
         `${ignored} policy ${ignored === 1 ? 'finding was' : 'findings were'} ignored (ignore-findings or ${'Metadata iac-action.ignore-policy-findings'}).`,
@@ -217,25 +334,26 @@ function preparePolicies(
 ): PreparedPolicy[] {
   const prepared: PreparedPolicy[] = [];
   const unresolved: string[] = [];
-  for (const { template, resolutions } of targets) {
+  for (const { template, resolutions, base } of targets) {
     // Each stack's values resolve the policies anew; stacks that end up with the same document
     // share one check, and a finding names its stacks only where they differ.
     const byDocument = new Map<string, { item: PreparedPolicy; stacks: string[] }>();
     const contexts = resolutions.length ? resolutions : [{ parameters: {} }];
     for (const resolution of contexts) {
-      const resolver = new TemplateResolver(template.root, {
-        region: resolution.region ?? aws.region,
-        accountId: resolution.accountId ?? aws.accountId,
-        partition: aws.partition,
-        parameters: resolution.parameters,
-      });
+      const scope = scopeOf(resolution, aws);
+      const resolver = new TemplateResolver(template.root, scope);
+      const before = base?.template ? basePolicies(base.template, scope, aws) : undefined;
+      const seen = new Map<string, number>();
       for (const [index, policy] of extractPolicies(template, resolver).entries()) {
         const item = preparePolicy(policy, resolver, aws, located, unresolved);
         if (!item) continue;
-        const key = `${index}\n${item.text}`;
-        const seen = byDocument.get(key);
-        if (seen) {
-          if (resolution.stack) seen.stacks.push(resolution.stack);
+        const identity = policyIdentity(policy, seen);
+        const previous = before?.get(identity);
+        if (previous && base) item.base = { ...previous, name: base.name };
+        const key = `${index}\n${item.text}\n${previous?.text ?? ''}`;
+        const same = byDocument.get(key);
+        if (same) {
+          if (resolution.stack) same.stacks.push(resolution.stack);
         } else byDocument.set(key, { item, stacks: resolution.stack ? [resolution.stack] : [] });
       }
     }
@@ -257,6 +375,35 @@ function preparePolicies(
     );
   }
   return prepared;
+}
+
+/**
+ * What makes a policy the same one at the base commit: its resource, type and name, and which of
+ * the policies with those it is.
+ */
+function policyIdentity(policy: ExtractedPolicy, seen: Map<string, number>): string {
+  const name = JSON.stringify([policy.logicalId, policy.resourceType, policy.policyName]);
+  const count = seen.get(name) ?? 0;
+  seen.set(name, count + 1);
+  return `${name}#${count}`;
+}
+
+/** The base commit's policies resolved with the same values, by their identity. */
+function basePolicies(
+  template: ParsedTemplate,
+  scope: ConstructorParameters<typeof TemplateResolver>[1],
+  aws: Settings['aws'],
+): Map<string, { text: string; document: unknown }> {
+  const resolver = new TemplateResolver(template.root, scope);
+  const seen = new Map<string, number>();
+  const found = new Map<string, { text: string; document: unknown }>();
+  for (const policy of extractPolicies(template, resolver)) {
+    const identity = policyIdentity(policy, seen);
+    // Its own findings and placeholders were reported when the base was the head.
+    const item = preparePolicy(policy, resolver, aws, [], []);
+    if (item) found.set(identity, { text: item.text, document: item.document });
+  }
+  return found;
 }
 
 /** One policy resolved with one stack's values; undefined when it has no document. */
@@ -288,7 +435,7 @@ function preparePolicy(
         source: POLICY_RULES.malformedPolicy.source,
         ruleId: POLICY_RULES.malformedPolicy.id,
         severity: POLICY_RULES.malformedPolicy.severity,
-        message: `${policy.policyName} of ${policy.logicalId} is a string that is not JSON; a policy document must be JSON.`,
+        message: `${policy.policyName === policy.logicalId ? 'The policy' : policy.policyName} is a string that is not JSON; a policy document must be JSON.`,
         path: [],
       });
       return undefined;
@@ -322,6 +469,83 @@ function preparePolicy(
       ? { publicAccessResourceType: policy.publicAccessResourceType }
       : {}),
   };
+}
+
+/** What one stack's values resolve a template with: its own region and account first. */
+function scopeOf(
+  resolution: PolicyTarget['resolutions'][number],
+  aws: Settings['aws'],
+): ConstructorParameters<typeof TemplateResolver>[1] {
+  return {
+    region: resolution.region ?? aws.region,
+    accountId: resolution.accountId ?? aws.accountId,
+    partition: aws.partition,
+    parameters: resolution.parameters,
+  };
+}
+
+/**
+ * The managed policies principals are given by ARN, read from IAM once each and prepared like the
+ * template's own documents, placed at the line that attaches them. Privileged AWS managed policies
+ * are reported as such and not read.
+ */
+async function readAttached(
+  attached: readonly AttachedPolicy[],
+  reader: ManagedPolicyReader,
+  aws: Settings['aws'],
+  located: Located[],
+): Promise<{ prepared: PreparedPolicy[]; read: Set<string>; failures: string[] }> {
+  const prepared: PreparedPolicy[] = [];
+  const read = new Set<string>();
+  const failures = new Set<string>();
+  const limit = pLimit(4);
+  await Promise.all(
+    attached
+      .filter((a) => !a.ownPolicy && !a.arn.includes('{{') && !privilegedPolicy(a.arn))
+      .map((a) =>
+        limit(async () => {
+          let document: unknown;
+          try {
+            document = await reader.document(a.arn);
+          } catch (error) {
+            failures.add(`${a.arn} (${failureMessage(error)})`);
+            return;
+          }
+          const policy: ExtractedPolicy = {
+            template: a.template,
+            file: a.file,
+            logicalId: a.logicalId,
+            resourceType: a.resourceType,
+            policyName: a.arn.slice(a.arn.indexOf(':policy/') + 8),
+            policyType: 'IDENTITY_POLICY',
+            node: nodeOf(document, a.start),
+            start: a.start,
+            suppressed: a.suppressed,
+            ...(a.inactiveCondition ? { inactiveCondition: a.inactiveCondition } : {}),
+          };
+          const resolver = new TemplateResolver(a.template.root, scopeOf({ parameters: {} }, aws));
+          const item = preparePolicy(policy, resolver, aws, located, []);
+          if (!item) return;
+          if (/^arn:[\w-]+:iam::aws:policy\//.test(a.arn)) item.guardrailsOnly = true;
+          prepared.push(item);
+          read.add(a.arn);
+        }),
+      ),
+  );
+  return { prepared, read, failures: [...failures] };
+}
+
+/** The managed policies every principal is given, once per resource and ARN across stacks. */
+function attachedOf(targets: readonly PolicyTarget[], aws: Settings['aws']): AttachedPolicy[] {
+  const found = new Map<string, AttachedPolicy>();
+  for (const { template, resolutions } of targets) {
+    for (const resolution of resolutions.length ? resolutions : [{ parameters: {} }]) {
+      const resolver = new TemplateResolver(template.root, scopeOf(resolution, aws));
+      for (const policy of attachedPolicies(template, resolver, aws.partition))
+        found.set(JSON.stringify([policy.file, policy.logicalId, policy.arn]), policy);
+    }
+  }
+  return [...found.values()];
 }
 
 /** Access Analyzer's finding types onto our severities; returns how many were dropped. */
@@ -358,7 +582,7 @@ function fromAnalyzer(
       ruleId: finding.issueCode ?? 'UNKNOWN',
       severity: analyzerSeverity(finding.findingType, blocking),
       message:
-        `${finding.findingType ?? 'FINDING'}: ${finding.findingDetails ?? ''} (${policy.logicalId}, ${policy.policyName})`.replace(
+        `${finding.findingType ?? 'FINDING'}: ${finding.findingDetails ?? ''}${policyLabel(policy)}`.replace(
           /\s+\(/,
           ' (',
         ),
@@ -381,7 +605,7 @@ function fromAnalyzer(
       source: POLICY_RULES.checkNoPublicAccess.source,
       ruleId: POLICY_RULES.checkNoPublicAccess.id,
       severity: analyzerSeverity('SECURITY_WARNING', blocking),
-      message: `CheckNoPublicAccess ${publicAccess.result}: ${publicAccess.message ?? 'the policy grants public access'}${reason?.description ? ` ${reason.description}` : ''} (${policy.logicalId}, ${policy.policyName})`,
+      message: `CheckNoPublicAccess ${publicAccess.result}: ${publicAccess.message ?? 'the policy grants public access'}${reason?.description ? ` ${reason.description}` : ''}${policyLabel(policy)}`,
       path,
       helpUrl: POLICY_RULES.checkNoPublicAccess.helpUrl,
     });
@@ -404,9 +628,7 @@ function toFinding(item: Located): Finding {
     line: known.line,
     column: known.column,
     message: `${
-      item.source === 'policy-check'
-        ? `${item.message} (${policy.logicalId}, ${policy.policyName})`
-        : item.message
+      item.source === 'policy-check' ? `${item.message}${policyLabel(policy)}` : item.message
     }${policy.inactiveCondition ? ` [only where condition ${policy.inactiveCondition} holds: false with these values]` : ''}${stack ? ` [stack ${stack}]` : ''}`,
     ...(item.helpUrl ? { helpUrl: item.helpUrl } : {}),
     logicalId: policy.logicalId,
@@ -414,10 +636,22 @@ function toFinding(item: Located): Finding {
   };
 }
 
+/**
+ * Which of the resource's policies a message is about. The resource itself is named by every
+ * channel (the finding's logicalId), so it is not repeated here; CDK names policies after their
+ * resource, and then the name is left out too.
+ */
+function policyLabel({ logicalId, policyName }: ExtractedPolicy): string {
+  return policyName === logicalId ? '' : ` (${policyName})`;
+}
+
 /** `CODE`, `LogicalId` or `LogicalId.CODE` from ignore-findings, and the resource's own Metadata. */
-function isIgnored(item: Located, ignore: readonly string[]): boolean {
-  const { logicalId, suppressed } = item.prepared.policy;
-  const code = item.ruleId.toUpperCase();
+function isIgnored(
+  { logicalId, suppressed }: Pick<ExtractedPolicy, 'logicalId' | 'suppressed'>,
+  ruleId: string,
+  ignore: readonly string[],
+): boolean {
+  const code = ruleId.toUpperCase();
   if (suppressed.some((s) => s === '*' || s.toUpperCase() === code)) return true;
   return ignore.some((rule) => {
     const dot = rule.indexOf('.');

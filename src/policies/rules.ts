@@ -203,4 +203,39 @@ export const POLICY_RULES = defineRules({
     helpUrl:
       'https://docs.aws.amazon.com/access-analyzer/latest/APIReference/API_CheckNoPublicAccess.html',
   },
+  checkAccessNotGranted: {
+    id: 'CHECK_ACCESS_NOT_GRANTED',
+    source: 'policy-check',
+    severity: 'error',
+    title: 'A policy grants a denied action or resource',
+    description:
+      'A policy allows an action of input denied-actions, or an action on a resource of input denied-resources: checked with IAM Access Analyzer CheckAccessNotGranted, or offline on the IAM catalogue. The message names what is granted; remove it from the policy, or add a Deny.',
+    tags: ['iam', 'security'],
+    securitySeverity: '7.0',
+    helpUrl:
+      'https://docs.aws.amazon.com/access-analyzer/latest/APIReference/API_CheckAccessNotGranted.html',
+  },
+  checkNoNewAccess: {
+    id: 'CHECK_NO_NEW_ACCESS',
+    source: 'policy-check',
+    severity: 'error',
+    title: 'A policy allows more than at the base commit',
+    description:
+      'With check-no-new-access, each policy is compared with its version at the base commit (base-ref): IAM Access Analyzer CheckNoNewAccess, or offline by the action × resource pairs each version allows. The message says what is newly allowed; review the broadening, or ignore the finding for this resource once it is intended.',
+    tags: ['iam', 'security'],
+    securitySeverity: '5.0',
+    helpUrl:
+      'https://docs.aws.amazon.com/access-analyzer/latest/APIReference/API_CheckNoNewAccess.html',
+  },
+  privilegedManagedPolicy: {
+    id: 'PRIVILEGED_MANAGED_POLICY',
+    source: 'policy-check',
+    severity: 'warning',
+    title: 'A principal is given a privileged AWS managed policy',
+    description:
+      'A role, user, group, permission set or SAM function is given AdministratorAccess, IAMFullAccess, PowerUserAccess or full access to a data service (AmazonS3FullAccess, AmazonDynamoDBFullAccess, ...): every action of those services on every resource, including ones added later. Attach a policy with the actions and resources it needs.',
+    tags: ['iam', 'security'],
+    securitySeverity: '7.5',
+    helpUrl: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_job-functions.html',
+  },
 });

@@ -1,10 +1,12 @@
 import {
+  broadens,
   compareFindings,
   SEVERITIES,
   type Counts,
   type DeploymentEntry,
   type Finding,
   type FindingSource,
+  type IamStatementChange,
   type Report,
   type ResourceChangeEntry,
   type Severity,
@@ -274,6 +276,12 @@ function renderPlan(plan: readonly StackPlanEntry[], detail: Detail): string[] {
         '\n>\n> List their logical ids in input `allow-replacement` to allow it.',
     );
   }
+  const broadening = plan.filter((stack) => broadens(stack.iamStatements));
+  if (broadening.length) {
+    lines.push(
+      `> [!WARNING]\n> Permissions broaden in ${broadening.map((stack) => codeSpan(stack.stackName)).join(', ')}: review the IAM statement changes below before the resource changes.`,
+    );
+  }
   const unchanged: string[] = [];
   for (const stack of plan) {
     const name = `${codeSpan(stack.stackName)} (${escapeMarkdown(stack.region)})`;
@@ -289,6 +297,12 @@ function renderPlan(plan: readonly StackPlanEntry[], detail: Detail): string[] {
     const icon = stack.status === 'failed' || stack.status === 'blocked' ? '❌' : '🟡';
     const body: string[] = [];
     if (stack.message) body.push(escapeMarkdown(stack.message));
+    // Broader permissions are read before the resource changes; other IAM changes after them.
+    const statements = stack.iamStatements?.length
+      ? iamStatementTable(stack.iamStatements, detail)
+      : undefined;
+    const broader = broadens(stack.iamStatements);
+    if (statements && broader) body.push(statements);
     const rows = detail.planRows ? stack.changes : stack.changes.filter((c) => c.blocked);
     if (rows.length) {
       body.push(
@@ -304,7 +318,8 @@ function renderPlan(plan: readonly StackPlanEntry[], detail: Detail): string[] {
     if (rows.length < stack.changes.length) {
       body.push(`… and ${plural(stack.changes.length - rows.length, 'change')} not listed here.`);
     }
-    if (stack.iamChanges.length) {
+    if (statements && !broader) body.push(statements);
+    else if (!stack.iamStatements && stack.iamChanges.length) {
       body.push(
         `**IAM changes**\n\n${(detail.planRows ? stack.iamChanges : stack.iamChanges.slice(0, 5)).map((c) => `- ${escapeMarkdown(c)}`).join('\n')}`,
       );
@@ -315,11 +330,37 @@ function renderPlan(plan: readonly StackPlanEntry[], detail: Detail): string[] {
         ? ` · predicted without AWS from ${codeSpan(stack.predictedFrom.slice(0, 7))}`
         : '';
     lines.push(
-      `<details><summary>${icon} ${name}: ${stack.status === 'failed' ? 'failed' : `${stack.status === 'blocked' ? 'blocked, ' : ''}${tally || 'changes'}`}${changeSet}</summary>\n\n${body.join('\n\n') || 'No resource changes listed.'}\n\n</details>`,
+      `<details${broader ? ' open' : ''}><summary>${icon} ${name}: ${stack.status === 'failed' ? 'failed' : `${stack.status === 'blocked' ? 'blocked, ' : ''}${tally || 'changes'}`}${changeSet}</summary>\n\n${body.join('\n\n') || 'No resource changes listed.'}\n\n</details>`,
     );
   }
   if (unchanged.length) lines.push(`⚪ No changes: ${unchanged.join(', ')}`);
   return lines;
+}
+
+const STATEMENT_ROWS = 10;
+
+/** The CDK's IAM statement changes: one row per statement added (+) or removed (−). */
+function iamStatementTable(changes: readonly IamStatementChange[], detail: Detail): string {
+  const sorted = [...changes].sort((a, b) =>
+    a.change === b.change ? 0 : a.change === 'added' ? -1 : 1,
+  );
+  const shown = detail.planRows ? sorted : sorted.slice(0, STATEMENT_ROWS);
+  const cell = (items: readonly string[]) =>
+    items.length
+      ? `${items
+          .slice(0, 5)
+          .map((i) => codeSpan(shorten(i, 200)))
+          .join('<br>')}${items.length > 5 ? `<br>… and ${items.length - 5} more` : ''}`
+      : '';
+  const rows = shown.map(
+    (c) =>
+      `| ${c.change === 'added' ? '🟢 +' : '🔴 −'} | ${codeSpan(c.logicalId)}${c.policyName === c.logicalId ? '' : ` (${codeSpan(c.policyName)})`} | ${escapeMarkdown(c.effect)} | ${cell(c.principals)} | ${cell(c.actions)} | ${cell(c.resources)} | ${c.condition ? codeSpan(shorten(c.condition, 200)) : ''} |`,
+  );
+  const more =
+    shown.length < sorted.length
+      ? `\n\n… and ${plural(sorted.length - shown.length, 'statement change')} not listed here.`
+      : '';
+  return `**IAM statement changes**\n\n| | Policy | Effect | Principal | Actions | Resources | Condition |\n| --- | --- | --- | --- | --- | --- | --- |\n${rows.join('\n')}${more}`;
 }
 
 function renameNote(c: ResourceChangeEntry): string {

@@ -24,7 +24,8 @@ export function countsLine(c: Counts): string {
 /** Like a compiler: `file:line:col severity ruleId message`, then one summary line. */
 export function formatText(report: Report): string {
   const lines = report.findings.map(
-    (f) => `${f.file}:${f.line}:${f.column} ${f.severity} ${f.ruleId} ${f.message}`,
+    (f) =>
+      `${f.file}:${f.line}:${f.column} ${f.severity} ${f.ruleId} ${f.logicalId ? `${f.logicalId}: ` : ''}${f.message}`,
   );
   for (const notice of report.notices) lines.push(`notice: ${notice}`);
   const s = report.summary;
@@ -91,7 +92,12 @@ export function formatPlanText(
       );
       for (const property of c.properties ?? []) lines.push(`      ${propertyText(property)}`);
     }
-    for (const change of p.iamChanges) lines.push(`  iam: ${change}`);
+    if (p.iamStatements)
+      for (const c of p.iamStatements)
+        lines.push(
+          `  iam ${c.change === 'added' ? '+' : '-'} ${c.effect} ${c.actions.join(', ')} on ${c.resources.join(', ') || '(the resource)'}${c.principals.length ? ` for ${c.principals.join(', ')}` : ''}${c.condition ? ' (with a condition)' : ''} [${c.logicalId}${c.policyName === c.logicalId ? '' : ` ${c.policyName}`}]`,
+        );
+    else for (const change of p.iamChanges) lines.push(`  iam: ${change}`);
   }
   for (const d of deployments) {
     const failure = d.failure

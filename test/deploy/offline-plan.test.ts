@@ -1,13 +1,10 @@
-import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src/entry/cli.js';
-import { workspace } from '../helpers/paths.js';
+import { cli as runCli, noCredentials } from '../helpers/cli.js';
+import { repository } from '../helpers/git.js';
 
-const run = promisify(execFile);
-const noCredentials = { PATH: process.env.PATH, HOME: process.env.HOME };
+const cli = (args: string[], cwd: string) => runCli(args, cwd, noCredentials);
 
 const BASE = `AWSTemplateFormatVersion: '2010-09-09'
 Resources:
@@ -43,27 +40,6 @@ Resources:
 const HEAD = BASE.replace('  RawBucket:', '  LandingBucket:')
   .replace('StorageEncrypted: true', 'StorageEncrypted: false')
   .replace('Value: data', 'Value: platform');
-
-/** A git repository whose main branch holds `base` and whose working tree holds `head`. */
-async function repository(base: Record<string, string>, head: Record<string, string>) {
-  const dir = await workspace(base);
-  const git = (...args: string[]) => run('git', args, { cwd: dir });
-  await git('init', '-q', '-b', 'main');
-  await git('add', '.');
-  await git('-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-qm', 'base');
-  for (const [file, text] of Object.entries(head)) {
-    await fs.mkdir(path.dirname(path.join(dir, file)), { recursive: true });
-    await fs.writeFile(path.join(dir, file), text);
-  }
-  return dir;
-}
-
-async function cli(args: string[], cwd: string, env: NodeJS.ProcessEnv = noCredentials) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const status = await main(args, { out: (s) => out.push(s), err: (s) => err.push(s), env, cwd });
-  return { status, stdout: out.join('\n'), stderr: err.join('\n') };
-}
 
 describe('the plan without credentials', () => {
   it('blocks a renamed bucket and a replaced database, and lets a tag edit through', async () => {
@@ -134,6 +110,54 @@ describe('the plan without credentials', () => {
     expect(comment).toContain(
       '<code>Tags/0/Value</code>: <code>data</code> → <code>platform</code>',
     );
+  });
+
+  it('puts the IAM statement changes of a broadened role above the resource changes', async () => {
+    const role = (actions: string) => `  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: '2012-10-17'
+        Statement:
+          - { Effect: Allow, Principal: { Service: glue.amazonaws.com }, Action: sts:AssumeRole }
+      Policies:
+        - PolicyName: lake
+          PolicyDocument:
+            Version: '2012-10-17'
+            Statement:
+              - { Effect: Allow, Action: [${actions}], Resource: 'arn:aws:s3:::lake/*' }
+`;
+    const dir = await repository(
+      { 'templates/data.yaml': `${BASE}${role('s3:GetObject')}` },
+      { 'templates/data.yaml': `${BASE}${role('s3:GetObject, s3:PutObject')}` },
+    );
+    const r = await cli(
+      ['plan', '--base-ref', 'main', '--format', 'json', '--markdown', 'comment.md'],
+      dir,
+    );
+    const [stack] = JSON.parse(r.stdout).plan;
+    expect(stack.iamStatements).toEqual([
+      {
+        change: 'removed',
+        logicalId: 'Role',
+        policyName: 'lake',
+        effect: 'Allow',
+        principals: [],
+        actions: ['s3:GetObject'],
+        resources: ['arn:aws:s3:::lake/*'],
+        condition: '',
+      },
+      expect.objectContaining({ change: 'added', actions: ['s3:GetObject', 's3:PutObject'] }),
+    ]);
+    const comment = await fs.readFile(path.join(dir, 'comment.md'), 'utf8');
+    expect(comment).toContain('> Permissions broaden in <code>templates/data.yaml</code>');
+    const table = comment.indexOf('**IAM statement changes**');
+    expect(table).toBeGreaterThan(0);
+    expect(table).toBeLessThan(comment.indexOf('| Action | Logical ID |'));
+    expect(comment).toContain(
+      '| 🟢 + | <code>Role</code> (<code>lake</code>) | Allow |  | <code>s3:GetObject</code><br><code>s3:PutObject</code> | <code>arn:aws:s3:::lake/\\*</code> |  |',
+    );
+    expect(comment).not.toContain('**IAM changes**');
   });
 
   it('names a base ref that is not in the clone', async () => {

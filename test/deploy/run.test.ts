@@ -1,6 +1,10 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import {
+  CloudFormationClient,
+  CreateStackCommand,
+  DescribeStacksCommand,
+} from '@aws-sdk/client-cloudformation';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { realEdges } from '../../src/pipeline/edges.js';
 import { silentLogger } from '../../src/model/logger.js';
@@ -107,6 +111,59 @@ describe('run', () => {
     );
     expect(planned.report.plan?.map((p) => p.stackId)).toEqual(['writer']);
     expect(rule(planned.report)).toEqual([]);
+  });
+
+  it('a plan lists the IAM statements the change set adds to the deployed stack', async () => {
+    const role = (actions: string) =>
+      [
+        'Resources:',
+        '  Role:',
+        '    Type: AWS::IAM::Role',
+        '    Properties:',
+        '      AssumeRolePolicyDocument:',
+        '        Version: "2012-10-17"',
+        '        Statement:',
+        '          - { Effect: Allow, Principal: { Service: glue.amazonaws.com }, Action: sts:AssumeRole }',
+        '      Policies:',
+        '        - PolicyName: lake',
+        '          PolicyDocument:',
+        '            Version: "2012-10-17"',
+        `            Statement: [{ Effect: Allow, Action: [${actions}], Resource: "arn:aws:s3:::lake/*" }]`,
+        '',
+      ].join('\n');
+    const client = new CloudFormationClient({
+      region: 'us-east-1',
+      endpoint: moto.endpoint,
+      credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+    });
+    await client.send(
+      new CreateStackCommand({
+        StackName: 'access',
+        TemplateBody: role('s3:GetObject'),
+        Capabilities: ['CAPABILITY_IAM'],
+      }),
+    );
+    const dir = await workspace({
+      'templates/access.yaml': role('s3:GetObject, s3:DeleteObject'),
+      'iac-stacks.yaml': 'stacks:\n  access:\n    template: templates/access.yaml\n',
+    });
+    for (const [key, value] of Object.entries(TEST_ENV)) vi.stubEnv(key, value);
+    const env = { ...process.env, ...TEST_ENV };
+    const inputs: Partial<Record<InputName, string>> = {
+      mode: 'plan',
+      'endpoint-url': moto.endpoint,
+      'policy-validation': 'offline',
+    };
+    const settings = readSettings((name) => inputs[name], { env, workspace: dir });
+    const { report } = await runPipeline(settings, realEdges(settings, { log: silentLogger, env }));
+    const [stack] = report.plan ?? [];
+    expect(stack).toMatchObject({ stackName: 'access', changeSetType: 'UPDATE' });
+    expect(
+      stack!.iamStatements?.map((c) => [c.change, c.logicalId, c.policyName, c.actions]),
+    ).toEqual([
+      ['removed', 'Role', 'lake', ['s3:GetObject']],
+      ['added', 'Role', 'lake', ['s3:GetObject', 's3:DeleteObject']],
+    ]);
   });
 
   it('plans a manifest whose templates live outside the default templates/ folder', async () => {

@@ -37,6 +37,23 @@ export interface FakeAnalyzerOptions {
     document: unknown,
     resourceType: string,
   ) => { result: 'PASS' | 'FAIL'; message: string; reasons?: unknown[] };
+  /** CheckAccessNotGranted result for a document and its one access item; default PASS. */
+  accessNotGranted?: (document: unknown, access: AccessItem, policyType: string) => CheckAnswer;
+  /** A hard error for every CheckAccessNotGranted and CheckNoNewAccess call. */
+  failChecks?: { status: number; type: string; message: string };
+  /** CheckNoNewAccess result for the new and the existing document; default PASS. */
+  noNewAccess?: (next: unknown, existing: unknown, policyType: string) => CheckAnswer;
+}
+
+export interface AccessItem {
+  actions?: string[];
+  resources?: string[];
+}
+
+export interface CheckAnswer {
+  result: 'PASS' | 'FAIL';
+  message: string;
+  reasons?: { description?: string; statementIndex?: number; statementId?: string }[];
 }
 
 export interface FakeAnalyzer {
@@ -44,6 +61,12 @@ export interface FakeAnalyzer {
   /** Every ValidatePolicy request body, including retried ones. */
   requests: ValidationRequest[];
   publicAccessRequests: { policyDocument: string; resourceType: string }[];
+  accessNotGrantedRequests: { policyDocument: string; policyType: string; access: AccessItem[] }[];
+  noNewAccessRequests: {
+    newPolicyDocument: string;
+    existingPolicyDocument: string;
+    policyType: string;
+  }[];
   /** Most requests in flight at once. */
   maxInFlight: number;
   close(): Promise<void>;
@@ -51,12 +74,15 @@ export interface FakeAnalyzer {
 
 /**
  * A local IAM Access Analyzer speaking its REST-JSON wire format: `POST /policy/validation` (query
- * maxResults and nextToken) and `POST /policy/check-no-public-access`. Point the real
+ * maxResults and nextToken), `POST /policy/check-no-public-access`, `/policy/check-access-not-granted`
+ * (with the API's limits on `access`) and `/policy/check-no-new-access`. Point the real
  * AccessAnalyzerClient at `endpoint` with any credentials.
  */
 export async function startFakeAnalyzer(options: FakeAnalyzerOptions = {}): Promise<FakeAnalyzer> {
   const requests: ValidationRequest[] = [];
   const publicAccessRequests: FakeAnalyzer['publicAccessRequests'] = [];
+  const accessNotGrantedRequests: FakeAnalyzer['accessNotGrantedRequests'] = [];
+  const noNewAccessRequests: FakeAnalyzer['noNewAccessRequests'] = [];
   let throttled = 0;
   let inFlight = 0;
   const state = { maxInFlight: 0 };
@@ -93,6 +119,62 @@ export async function startFakeAnalyzer(options: FakeAnalyzerOptions = {}): Prom
           options.publicAccess?.(JSON.parse(request.policyDocument), request.resourceType) ?? {
             result: 'PASS',
             message: 'The resource policy does not grant public access.',
+            reasons: [],
+          },
+        );
+        return;
+      }
+      const invalid = (message: string) =>
+        send(400, { message, reason: 'other' }, { 'x-amzn-errortype': 'ValidationException' });
+      const checkRoute = ['/policy/check-access-not-granted', '/policy/check-no-new-access'];
+      if (req.method === 'POST' && checkRoute.includes(url.pathname) && options.failChecks) {
+        const { status, type, message } = options.failChecks;
+        if (url.pathname.endsWith('not-granted'))
+          accessNotGrantedRequests.push(body as FakeAnalyzer['accessNotGrantedRequests'][number]);
+        else noNewAccessRequests.push(body as FakeAnalyzer['noNewAccessRequests'][number]);
+        send(status, { message }, { 'x-amzn-errortype': type });
+        return;
+      }
+      if (req.method === 'POST' && url.pathname === '/policy/check-access-not-granted') {
+        const request = body as FakeAnalyzer['accessNotGrantedRequests'][number];
+        accessNotGrantedRequests.push(request);
+        // The API's limits: one access item of at most 100 actions and 100 resources.
+        const [item, ...more] = request.access ?? [];
+        if (!item || more.length) return invalid('access must hold exactly 1 item');
+        if ((item.actions?.length ?? 0) > 100 || (item.resources?.length ?? 0) > 100)
+          return invalid('at most 100 actions and 100 resources');
+        if (!['IDENTITY_POLICY', 'RESOURCE_POLICY'].includes(request.policyType))
+          return invalid(`policyType ${request.policyType}`);
+        send(
+          200,
+          options.accessNotGranted?.(
+            JSON.parse(request.policyDocument),
+            item,
+            request.policyType,
+          ) ?? {
+            result: 'PASS',
+            message:
+              'The policy document does not grant access to perform the listed actions or resources.',
+            reasons: [],
+          },
+        );
+        return;
+      }
+      if (req.method === 'POST' && url.pathname === '/policy/check-no-new-access') {
+        const request = body as FakeAnalyzer['noNewAccessRequests'][number];
+        noNewAccessRequests.push(request);
+        if (!['IDENTITY_POLICY', 'RESOURCE_POLICY'].includes(request.policyType))
+          return invalid(`policyType ${request.policyType}`);
+        send(
+          200,
+          options.noNewAccess?.(
+            JSON.parse(request.newPolicyDocument),
+            JSON.parse(request.existingPolicyDocument),
+            request.policyType,
+          ) ?? {
+            result: 'PASS',
+            message:
+              'The modified permissions grant no new access compared to your existing policy.',
             reasons: [],
           },
         );
@@ -159,10 +241,17 @@ export async function startFakeAnalyzer(options: FakeAnalyzerOptions = {}): Prom
     endpoint: `http://127.0.0.1:${port}`,
     requests,
     publicAccessRequests,
+    accessNotGrantedRequests,
+    noNewAccessRequests,
     get maxInFlight() {
       return state.maxInFlight;
     },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // Keep-alive sockets of a run that stopped early would hold close() for seconds.
+        server.closeAllConnections();
+      }),
   };
 }
 

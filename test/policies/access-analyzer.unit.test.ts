@@ -143,7 +143,7 @@ describe('Access Analyzer validation', () => {
       logicalId: 'Role',
       helpUrl: expect.stringContaining('docs.aws.amazon.com'),
     });
-    expect(outcome.findings[0]!.message).toContain('(Role, read-dev)');
+    expect(outcome.findings[0]!.message).toContain('(read-dev)');
     expect(outcome.policies.map((p) => [p.logicalId, p.policyName, p.line])).toEqual([
       ['Role', 'AssumeRolePolicyDocument', 11],
       ['Role', 'read-dev', 19],
@@ -268,7 +268,7 @@ describe('Access Analyzer validation', () => {
       fail: () => ({ status: 403, type: 'AccessDeniedException', message: 'not authorized' }),
     }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UserError);
-    expect((error as UserError).message).toMatch(/templates\/t\.yaml:\d+ \(Role, /);
+    expect((error as UserError).message).toMatch(/templates\/t\.yaml:\d+ Role \(\w+\)/);
     expect((error as UserError).hint).toMatch(/access-analyzer:ValidatePolicy/);
   });
 

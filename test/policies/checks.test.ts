@@ -12,6 +12,7 @@ import {
   type StatementCheck,
 } from '../../src/policies/checks.js';
 import type { PolicyType } from '../../src/policies/extract.js';
+import { GUARDRAIL_RULES } from '../../src/policies/guardrails.js';
 import { POLICY_RULES } from '../../src/policies/rules.js';
 import { statementFacts } from '../../src/policies/statement.js';
 
@@ -147,6 +148,9 @@ describe('statement checks', () => {
       'MISSING_VERSION',
       'OLD_VERSION',
       'RESOLUTION_LIMIT',
+      ...GUARDRAIL_RULES.map((r) => r.id),
+      // Of the managed policies a resource attaches, not of a document.
+      'PRIVILEGED_MANAGED_POLICY',
     ];
     for (const rule of Object.values(POLICY_RULES)) {
       expect(ruleById(rule.id), rule.id).toBe(rule);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  attachedPolicies,
   extractPolicies,
   lambdaFunctionArn,
   POLICY_RESOURCE_TYPES,
@@ -160,7 +161,7 @@ describe('extractPolicies', () => {
     ]);
   });
 
-  it('reads the inline documents of SAM functions and state machines, not their policy templates', () => {
+  it('reads the inline documents and the expanded policy templates of SAM functions and state machines', () => {
     const parsed = withResources(
       `  Fn:
     Type: AWS::Serverless::Function
@@ -187,8 +188,62 @@ describe('extractPolicies', () => {
       (p) => `${p.logicalId}/${p.policyName}/${p.policyType}:${p.start.line}`,
     );
     expect(found).toEqual([
+      'Fn/S3ReadPolicy/IDENTITY_POLICY:11',
       'Fn/Policies[2]/IDENTITY_POLICY:12',
       'Machine/Policies/IDENTITY_POLICY:20',
+    ]);
+  });
+
+  it('expands a SAM policy template with its values, as SAM does', () => {
+    const parsed = withResources(`  Table: { Type: AWS::DynamoDB::Table }
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Policies:
+        - DynamoDBCrudPolicy: { TableName: !Ref Table }
+        - VPCAccessPolicy: {}
+`);
+    const resolver = new TemplateResolver(parsed.root, scope);
+    const [crud, vpc] = extractPolicies(parsed, resolver);
+    expect(crud!.start.line).toBe(8);
+    const document = resolver.document(crud!.node).document as {
+      Version: string;
+      Statement: { Action: string[]; Resource: string[] }[];
+    };
+    expect(document.Version).toBe('2012-10-17');
+    expect(document.Statement[0]!.Action).toContain('dynamodb:PutItem');
+    expect(document.Statement[0]!.Resource).toEqual([
+      'arn:aws:dynamodb:eu-west-1:111122223333:table/Table',
+      'arn:aws:dynamodb:eu-west-1:111122223333:table/Table/index/*',
+    ]);
+    expect(resolver.document(vpc!.node).document).toMatchObject({
+      Statement: [
+        { Action: expect.arrayContaining(['ec2:CreateNetworkInterface']), Resource: '*' },
+      ],
+    });
+  });
+
+  it('lists the managed policies principals are given, SAM names as AWS managed ARNs', () => {
+    const parsed = withResources(`  Own:
+    Type: AWS::IAM::ManagedPolicy
+    Properties: { PolicyDocument: { Statement: [] } }
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument: { Statement: [] }
+      ManagedPolicyArns:
+        - !Sub arn:\${AWS::Partition}:iam::aws:policy/AdministratorAccess
+        - !Ref Own
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Policies: [AmazonS3FullAccess, { S3ReadPolicy: { BucketName: b } }]
+`);
+    const found = attachedPolicies(parsed, new TemplateResolver(parsed.root, scope), 'aws');
+    expect(found.map((a) => [a.logicalId, a.arn, a.ownPolicy, a.start.line])).toEqual([
+      ['Role', 'arn:aws:iam::aws:policy/AdministratorAccess', false, 11],
+      ['Role', 'arn:aws:iam::111122223333:policy/Own', true, 12],
+      ['Fn', 'arn:aws:iam::aws:policy/AmazonS3FullAccess', false, 16],
     ]);
   });
 

@@ -33,7 +33,7 @@ describe('policy stage (offline)', () => {
     expect(outcome.findings.map((f) => [f.ruleId, f.message])).toEqual([
       [
         'WRITE_ON_ALL_RESOURCES',
-        'PutObject on "Resource": "*" can change every resource of its kind; name the resources. (Admin, PolicyDocument) [only where condition IsProd holds: false with these values]',
+        'PutObject on "Resource": "*" can change every resource of its kind; name the resources. (PolicyDocument) [only where condition IsProd holds: false with these values]',
       ],
     ]);
   });
