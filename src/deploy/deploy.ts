@@ -24,7 +24,7 @@ import { EventStream, firstFailure, formatEvent, isMissingStack } from './events
 import { STATEFUL_TYPES } from '../model/stateful.js';
 import { stackParameters, type StackSpec } from '../model/stacks.js';
 import { previewChanges } from './preview.js';
-import { DeadlineError, pollUntil, type Poller } from './wait.js';
+import { DeadlineError, pollUntil, StoppedError, type Poller } from './wait.js';
 
 /** CloudFormation's limit for TemplateBody; larger templates must come from S3. */
 export const MAX_TEMPLATE_BODY = 51_200;
@@ -49,6 +49,7 @@ export interface StackContext {
   recreateFailedStacks: boolean;
   artifactBucket: string;
   timeoutMs: number;
+  cancelOnTimeout: boolean;
   templateFor: (stack: StackSpec) => ParsedTemplate;
   /** The stateful guard (its own stage): findings for replacements and removals it blocks. */
   guard: PlanGuard;
@@ -142,6 +143,7 @@ export async function processStack(
       outcome = await awaitChangeSet(client, stack.stackName, changeSet, ctx.poller, deadline);
   } catch (error) {
     if (error instanceof DeadlineError) return fail(error.message, 'timed-out');
+    if (error instanceof StoppedError) return fail(error.message, 'cancelled');
     return fail(`Could not read change set ${ctx.changeSetName}: ${messageOf(error)}`);
   }
   const cleanUp = async () => {
@@ -221,10 +223,17 @@ export async function executeChangeSet(
   ) => DeploymentEntry,
 ): Promise<DeploymentEntry> {
   const sdk = await cloudFormationSdk();
+  if (ctx.poller.stop?.aborted)
+    return deployment(
+      'cancelled',
+      `Not executed: the run was cancelled (${String(ctx.poller.stop.reason)}).`,
+    );
   const events = new EventStream(client, stack.stackName, (event) =>
     ctx.log.info(`${stack.stackName}: ${formatEvent(event)}`),
   );
   await events.start();
+  // An update is checked against the policy it comes with; a new stack gets it once it exists.
+  if (!created) await applyStackPolicy(client, stack);
   ctx.log.info(`${stack.stackName}: executing change set ${ctx.changeSetName}.`);
   try {
     await client.send(
@@ -237,27 +246,35 @@ export async function executeChangeSet(
   } catch (error) {
     await events.poll().catch(() => []);
     const reason = messageOf(error);
-    return deployment('failed', `ExecuteChangeSet failed: ${reason}`, {
-      failure: firstFailure(events.events, stack.stackName) ?? {
-        logicalId: stack.stackName,
-        reason,
-      },
-    });
+    const failure = firstFailure(events.events, stack.stackName);
+    return deployment('failed', `ExecuteChangeSet failed: ${reason}`, failure ? { failure } : {});
   }
   let final: Stack;
   try {
     final = await waitForStack(client, stack.stackName, ctx.poller, deadline, events);
   } catch (error) {
+    if (error instanceof StoppedError) {
+      const left = await cancelUpdate(client, stack.stackName);
+      await events.poll().catch(() => []);
+      return deployment('cancelled', `${error.message} ${left.note}`, left.extra);
+    }
     if (!(error instanceof DeadlineError)) throw error;
-    return deployment(
-      'timed-out',
-      `Still not finished after ${Math.round(ctx.timeoutMs / 60_000)} minute(s) (input timeout-minutes); the stack keeps going in AWS, but this run fails.`,
-    );
+    const waited = `Still not finished after ${Math.round(ctx.timeoutMs / 60_000)} minute(s) (input timeout-minutes)`;
+    if (!ctx.cancelOnTimeout) {
+      return deployment(
+        'timed-out',
+        `${waited}; cancel-on-timeout is false, so the stack keeps going in AWS, but this run fails.`,
+      );
+    }
+    const left = await cancelUpdate(client, stack.stackName);
+    await events.poll().catch(() => []);
+    return deployment('timed-out', `${waited}. ${left.note}`, left.extra);
   }
   await events.poll();
   const status = final.StackStatus ?? 'UNKNOWN';
   if (SUCCEEDED.has(status)) {
     await applyTerminationProtection(client, stack, final);
+    if (created) await applyStackPolicy(client, stack);
     return deployment('succeeded', undefined, { stackStatus: status, outputs: outputsFrom(final) });
   }
   const failure = firstFailure(events.events, stack.stackName);
@@ -265,6 +282,53 @@ export async function executeChangeSet(
     stackStatus: status,
     ...(failure ? { failure } : {}),
   });
+}
+
+/**
+ * Stop a running update with CancelUpdateStack, so CloudFormation rolls it back to where it was.
+ * Only UPDATE_IN_PROGRESS can be cancelled: a create keeps going, and so is said.
+ */
+async function cancelUpdate(
+  client: CloudFormationClient,
+  stackName: string,
+): Promise<{ note: string; extra: Partial<DeploymentEntry> }> {
+  const sdk = await cloudFormationSdk();
+  const status = (await describeStack(client, stackName).catch(() => undefined))?.StackStatus;
+  if (status !== 'UPDATE_IN_PROGRESS') {
+    return {
+      note: `It was ${status ?? 'in an unknown state'}, which CancelUpdateStack cannot stop: it keeps going in AWS.`,
+      extra: status
+        ? {
+            stackStatus: status,
+            ...(/ROLLBACK_IN_PROGRESS$/.test(status) ? { rollingBack: true } : {}),
+          }
+        : {},
+    };
+  }
+  try {
+    await client.send(new sdk.CancelUpdateStackCommand({ StackName: stackName }));
+  } catch (error) {
+    return {
+      note: `CancelUpdateStack failed (${messageOf(error)}): the update keeps going in AWS.`,
+      extra: { stackStatus: status },
+    };
+  }
+  return {
+    note: 'The update was cancelled (CancelUpdateStack): CloudFormation is rolling the stack back to its previous state.',
+    extra: { stackStatus: 'UPDATE_ROLLBACK_IN_PROGRESS', rollingBack: true },
+  };
+}
+
+/** The manifest's stack policy, set with SetStackPolicy (a stack without one keeps its own). */
+async function applyStackPolicy(client: CloudFormationClient, stack: StackSpec): Promise<void> {
+  if (!stack.stackPolicy) return;
+  const sdk = await cloudFormationSdk();
+  await client.send(
+    new sdk.SetStackPolicyCommand({
+      StackName: stack.stackName,
+      StackPolicyBody: stack.stackPolicy,
+    }),
+  );
 }
 
 function rollbackOutcome(status: string, created: boolean): string {

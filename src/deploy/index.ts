@@ -17,7 +17,7 @@ import {
   type StackResult,
 } from './deploy.js';
 import type { StackSelection, StackSpec } from '../model/stacks.js';
-import type { Poller } from './wait.js';
+import { StoppedError, type Poller } from './wait.js';
 
 /** The edges of the plan and deploy stage. */
 export interface DeployDeps {
@@ -27,6 +27,8 @@ export interface DeployDeps {
   poller: Poller;
   /** Overrides input timeout-minutes (tests). */
   timeoutMs?: number;
+  /** Aborted when the job is cancelled: in-flight updates are cancelled, the rest not started. */
+  stop?: AbortSignal;
 }
 
 export interface DeployStageResult {
@@ -60,7 +62,7 @@ export async function runDeployStage(
   const ctx: StackContext = {
     log: deps.log,
     aws: deps.aws,
-    poller: deps.poller,
+    poller: deps.stop ? { ...deps.poller, stop: deps.stop } : deps.poller,
     defaultRegion: settings.aws.region,
     changeSetName:
       mode === 'execute'
@@ -71,6 +73,7 @@ export async function runDeployStage(
     recreateFailedStacks: settings.deploy.recreateFailedStacks,
     artifactBucket: settings.deploy.artifactBucket,
     timeoutMs: deps.timeoutMs ?? settings.deploy.timeoutMinutes * 60_000,
+    cancelOnTimeout: settings.deploy.cancelOnTimeout,
     guard: input.guard,
     templateFor: (stack) => {
       const template = input.templateOf.get(stack.id);
@@ -99,9 +102,31 @@ export async function runDeployStage(
       (async () => {
         if (mode !== 'plan') {
           const blocker = await failedDependency(stack, results);
-          if (blocker) return skipped(stack, ctx, blocker);
+          if (blocker)
+            return unfinished(
+              stack,
+              ctx,
+              'skipped',
+              `Skipped: stack ${blocker}, which it depends on, did not deploy.`,
+            );
         }
-        return limit(() => processStack(stack, ctx, mode));
+        return limit(async () => {
+          const stop = ctx.poller.stop;
+          if (stop?.aborted)
+            return unfinished(
+              stack,
+              ctx,
+              'cancelled',
+              `Not started: the run was cancelled (${String(stop.reason)}).`,
+            );
+          try {
+            return await processStack(stack, ctx, mode);
+          } catch (error) {
+            if (error instanceof StoppedError)
+              return unfinished(stack, ctx, 'cancelled', error.message);
+            throw error;
+          }
+        });
       })(),
     );
   }
@@ -143,8 +168,13 @@ async function failedDependency(
   return undefined;
 }
 
-function skipped(stack: StackSpec, ctx: StackContext, blocker: string): StackResult {
-  const message = `Skipped: stack ${blocker}, which it depends on, did not deploy.`;
+/** A stack the run did not get to, or left before it finished. */
+function unfinished(
+  stack: StackSpec,
+  ctx: StackContext,
+  status: 'skipped' | 'cancelled',
+  message: string,
+): StackResult {
   const region = regionOf(stack, ctx);
   return {
     plan: {
@@ -161,7 +191,7 @@ function skipped(stack: StackSpec, ctx: StackContext, blocker: string): StackRes
       stackId: stack.id,
       stackName: stack.stackName,
       region,
-      status: 'skipped',
+      status,
       outputs: {},
       message,
     },
@@ -176,7 +206,7 @@ function outcomeFindings(
 ): Finding[] {
   const d = result.deployment;
   const failedPlan = result.plan.status === 'failed' && !d;
-  if (!failedPlan && !(d && (d.status === 'failed' || d.status === 'timed-out'))) return [];
+  if (!failedPlan && !(d && ['failed', 'timed-out', 'cancelled'].includes(d.status))) return [];
   if (result.plan.status === 'blocked') return [];
   const logicalId = d?.failure?.logicalId;
   const resource =
@@ -188,7 +218,9 @@ function outcomeFindings(
       ruleId: d
         ? d.status === 'timed-out'
           ? DEPLOY_RULES.deployTimedOut.id
-          : DEPLOY_RULES.deployFailed.id
+          : d.status === 'cancelled'
+            ? DEPLOY_RULES.deployCancelled.id
+            : DEPLOY_RULES.deployFailed.id
         : DEPLOY_RULES.planFailed.id,
       severity: 'error',
       file: stack.template,

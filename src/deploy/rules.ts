@@ -24,7 +24,17 @@ export const DEPLOY_RULES = defineRules({
     source: 'change-set',
     severity: 'error',
     title: 'Stack deployment timed out',
-    description: 'The stack did not finish within input timeout-minutes.',
+    description:
+      'The stack did not finish within input timeout-minutes. Unless cancel-on-timeout is false, a running update is cancelled (CancelUpdateStack) and CloudFormation rolls it back; a create cannot be cancelled and keeps going.',
+    tags: ['deploy'],
+  },
+  deployCancelled: {
+    id: 'D2003',
+    source: 'change-set',
+    severity: 'error',
+    title: 'Stack deployment cancelled with the job',
+    description:
+      'The job was cancelled (SIGINT or SIGTERM) while the stack deployed: a running update was cancelled (CancelUpdateStack) and is rolling back, and stacks not yet started were left alone. The message says which.',
     tags: ['deploy'],
   },
 });

@@ -143,9 +143,11 @@ export interface DeploymentEntry {
   stackId: string;
   stackName: string;
   region: string;
-  status: 'succeeded' | 'no-op' | 'failed' | 'timed-out' | 'skipped';
+  status: 'succeeded' | 'no-op' | 'failed' | 'timed-out' | 'cancelled' | 'skipped';
   /** Final stack status, e.g. UPDATE_COMPLETE or UPDATE_ROLLBACK_COMPLETE. */
   stackStatus?: string;
+  /** The update was cancelled (timeout or a cancelled job) and CloudFormation is rolling it back. */
+  rollingBack?: boolean;
   outputs: Record<string, string>;
   failure?: { logicalId: string; reason: string };
   message?: string;

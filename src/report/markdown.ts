@@ -129,7 +129,7 @@ function plural(n: number, word: string, many = `${word}s`): string {
 
 /** The run's outcome as the comment states it; anything but passed makes on-failure comment. */
 export function outcome(report: Report): 'passed' | 'blocked' | 'deployment failed' {
-  if (report.deployments?.some((d) => d.status === 'failed' || d.status === 'timed-out')) {
+  if (report.deployments?.some((d) => ['failed', 'timed-out', 'cancelled'].includes(d.status))) {
     return 'deployment failed';
   }
   if (report.summary.blocking || report.plan?.some((p) => p.status === 'blocked')) return 'blocked';
@@ -340,6 +340,7 @@ const DEPLOY_ICON: Record<DeploymentEntry['status'], string> = {
   'no-op': '⚪',
   failed: '❌',
   'timed-out': '⏱️',
+  cancelled: '🛑',
   skipped: '⏭️',
 };
 
@@ -350,8 +351,14 @@ function renderDeployments(deployments: readonly DeploymentEntry[]): string[] {
       : escapeMarkdown(shorten(d.message ?? '', 300));
     return `| ${codeSpan(d.stackName)} | ${escapeMarkdown(d.region)} | ${DEPLOY_ICON[d.status]} ${d.status} | ${d.stackStatus ? codeSpan(d.stackStatus) : ''} | ${detail} |`;
   });
+  const rollingBack = deployments.filter((d) => d.rollingBack);
   return [
     '#### Deployments',
+    ...(rollingBack.length
+      ? [
+          `> [!WARNING]\n> Left rolling back in AWS: ${rollingBack.map((d) => `${codeSpan(d.stackName)} (${escapeMarkdown(d.region)})`).join(', ')}. Watch them reach UPDATE_ROLLBACK_COMPLETE before the next deploy.`,
+        ]
+      : []),
     `| Stack | Region | Result | Stack status | Details |\n| --- | --- | --- | --- | --- |\n${rows.join('\n')}`,
   ];
 }

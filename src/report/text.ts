@@ -97,6 +97,8 @@ export function formatPlanText(
       `deploy ${d.stackName} (${d.region}): ${d.status}${d.stackStatus ? ` (${d.stackStatus})` : ''}${failure}`,
     );
   }
+  const rollingBack = deployments.filter((d) => d.rollingBack).map((d) => d.stackName);
+  if (rollingBack.length) lines.push(`left rolling back in AWS: ${rollingBack.join(', ')}`);
   return lines.join('\n');
 }
 

@@ -1,5 +1,4 @@
 import {
-  CloudFormationClient,
   CreateChangeSetCommand,
   DeleteChangeSetCommand,
   DeleteStackCommand,
@@ -10,27 +9,18 @@ import {
   UpdateTerminationProtectionCommand,
   type Change,
   type StackEvent,
-  type StackStatus,
 } from '@aws-sdk/client-cloudformation';
-import { S3Client } from '@aws-sdk/client-s3';
-import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { AwsClients } from '../../src/deploy/aws.js';
 import { formatPlanText } from '../../src/report/text.js';
 import { workspace } from '../helpers/paths.js';
+import { cfn, recordedAws as aws, stackAt as stackOf } from '../helpers/recorded.js';
 import { runStage } from '../helpers/stage.js';
 
 /**
  * Recorded CloudFormation answers for what moto does not do: Replacement and Details in changes,
  * NextToken pages, failed resources and rollbacks, termination protection.
  */
-const cfn = mockClient(CloudFormationClient);
 afterEach(() => cfn.reset());
-const aws: AwsClients = {
-  cloudFormation: async (region) =>
-    new CloudFormationClient({ region, credentials: { accessKeyId: 'a', secretAccessKey: 'b' } }),
-  s3: async (region) => new S3Client({ region }),
-};
 
 const template = `Resources:
   Database:
@@ -52,11 +42,7 @@ const files = {
   'templates/db.yaml': template,
 };
 
-const stackAt = (status: string, extra = {}) => ({
-  Stacks: [
-    { StackName: 'app-db', StackStatus: status as StackStatus, CreationTime: new Date(), ...extra },
-  ],
-});
+const stackAt = (status: string, extra = {}) => stackOf('app-db', status, extra);
 const replace = (logicalId: string, type: string, replacement: 'True' | 'Conditional'): Change => ({
   Type: 'Resource',
   ResourceChange: {

@@ -33,7 +33,7 @@ export async function runStage(
   dir: string,
   inputs: Partial<Record<InputName, string>>,
   aws: AwsClients | { endpoint: string },
-  options: { timeoutMs?: number; poller?: Poller } = {},
+  options: { timeoutMs?: number; poller?: Poller; stop?: AbortSignal } = {},
 ): Promise<StageRun> {
   const settings = readSettings((name) => inputs[name], { env: TEST_ENV, workspace: dir });
   const manifest = await loadManifest(dir, settings.deploy.stacksFile);
@@ -72,6 +72,7 @@ export async function runStage(
       aws: clients,
       poller: options.poller ?? fastPoller,
       ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+      ...(options.stop ? { stop: options.stop } : {}),
     },
   );
   return { ...result, lines };
