@@ -20,6 +20,8 @@ export interface ChangeSetRequest {
   tags: Record<string, string>;
   capabilities: string[];
   roleArn: string;
+  /** A drift-aware change set that puts drifted resources back as the template says. */
+  revertDrift: boolean;
 }
 
 export type ChangeSetOutcome =
@@ -66,6 +68,7 @@ export async function createChangeSet(
       Capabilities: request.capabilities as never,
       ...(request.roleArn ? { RoleARN: request.roleArn } : {}),
       IncludeNestedStacks: false,
+      ...(request.revertDrift ? { DeploymentMode: 'REVERT_DRIFT' as const } : {}),
       Description: 'Created by iac-action',
     }),
   );

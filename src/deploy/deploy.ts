@@ -8,7 +8,8 @@ import type {
   StackPlanEntry,
 } from '../model/findings.js';
 import type { Logger } from '../model/logger.js';
-import { child, isMap, isScalar } from '../model/template.js';
+import { findingOf } from '../model/rules.js';
+import { child, entry, isMap, isScalar } from '../model/template.js';
 import type { ParsedTemplate } from '../model/template.js';
 import { cloudFormationSdk, s3Sdk, type AwsClients } from './aws.js';
 import {
@@ -21,7 +22,10 @@ import {
   type ChangeSetOutcome,
 } from './changeset.js';
 import { EventStream, firstFailure, formatEvent, isMissingStack } from './events.js';
+import type { DriftMode } from '../model/settings.js';
 import { STATEFUL_TYPES } from '../model/stateful.js';
+import { detectDrift, markOverwritten } from './drift.js';
+import { DEPLOY_RULES } from './rules.js';
 import { stackParameters, type StackSpec } from '../model/stacks.js';
 import { previewChanges } from './preview.js';
 import { DeadlineError, pollUntil, StoppedError, type Poller } from './wait.js';
@@ -50,6 +54,9 @@ export interface StackContext {
   artifactBucket: string;
   timeoutMs: number;
   cancelOnTimeout: boolean;
+  drift: DriftMode;
+  /** Hides secret values; applied to AWS's values before they are shortened. */
+  mask: (text: string) => string;
   templateFor: (stack: StackSpec) => ParsedTemplate;
   /** The stateful guard (its own stage): findings for replacements and removals it blocks. */
   guard: PlanGuard;
@@ -162,7 +169,9 @@ export async function processStack(
   if (outcome.status === 'empty') {
     plan.status = 'no-changes';
     if (!emptyUpFront) await cleanUp();
-    if (mode === 'plan') return { plan, findings: [] };
+    const drifted = driftFindings(plan, ctx, template, stack.template);
+    if (mode === 'plan' || drifted.length)
+      return { plan, findings: drifted, ...blockedDeployment(mode, drifted, deployment) };
     await applyTerminationProtection(client, stack, existing);
     return {
       plan,
@@ -174,24 +183,17 @@ export async function processStack(
     };
   }
 
-  const preview = previewChanges(outcome.changes);
+  const preview = previewChanges(outcome.changes, ctx.mask);
   plan.changes = preview.changes;
   plan.iamChanges = preview.iamChanges;
-  const findings = ctx.guard(plan, ctx.allowReplacement, template, stack.template);
+  if (plan.drift) markOverwritten(plan.drift, plan.changes);
+  const findings = [
+    ...ctx.guard(plan, ctx.allowReplacement, template, stack.template),
+    ...driftFindings(plan, ctx, template, stack.template),
+  ];
   if (mode === 'plan' || findings.length) {
     await cleanUp();
-    return {
-      plan,
-      findings,
-      ...(mode !== 'plan'
-        ? {
-            deployment: deployment(
-              'failed',
-              'Blocked: the change set would replace or delete stateful resources that allow-replacement does not name.',
-            ),
-          }
-        : {}),
-    };
+    return { plan, findings, ...blockedDeployment(mode, findings, deployment) };
   }
   return {
     plan,
@@ -206,6 +208,44 @@ export async function processStack(
       deployment,
     ),
   };
+}
+
+/** With drift: fail, an error per drifted resource at its template line; the plan is blocked. */
+function driftFindings(
+  plan: StackPlanEntry,
+  ctx: StackContext,
+  template: ParsedTemplate,
+  file: string,
+): Finding[] {
+  if (ctx.drift !== 'fail' || !plan.drift?.length) return [];
+  plan.status = 'blocked';
+  return plan.drift.map((d) => {
+    const resource = entry(child(template.root, 'Resources'), d.logicalId);
+    const what =
+      d.status === 'deleted'
+        ? 'was deleted'
+        : `differs in ${d.differences.map((p) => p.path).join(', ') || 'its properties'}`;
+    return findingOf(DEPLOY_RULES.drifted, {
+      file,
+      line: resource?.keyStart.line ?? 0,
+      column: resource?.keyStart.column ?? 0,
+      logicalId: d.logicalId,
+      message: `Stack ${plan.stackName}: ${d.resourceType} ${d.logicalId} drifted: it ${what} outside CloudFormation (input drift is fail).`,
+    });
+  });
+}
+
+/** In deploy and execute, a plan with blocking findings is not executed. */
+function blockedDeployment(
+  mode: 'plan' | 'deploy' | 'execute',
+  findings: readonly Finding[],
+  deployment: (status: DeploymentEntry['status'], message?: string) => DeploymentEntry,
+): { deployment?: DeploymentEntry } {
+  if (mode === 'plan') return {};
+  const why = findings.some((f) => f.ruleId === DEPLOY_RULES.drifted.id)
+    ? 'the stack has drifted and input drift is fail'
+    : 'the change set would replace or delete stateful resources that allow-replacement does not name';
+  return { deployment: deployment('failed', `Blocked: ${why}.`) };
 }
 
 /** Run a change set to a final state, streaming events; a timeout fails, never succeeds. */
@@ -465,6 +505,36 @@ export function messageOf(error: unknown): string {
   return error instanceof Error ? error.message.replace(/\s+/g, ' ').trim() : String(error);
 }
 
+/**
+ * Detect the stack's drift into the plan. A detection that fails or runs out of time is a note,
+ * except with drift: fail, where it fails the plan (the returned message).
+ */
+async function readDrift(
+  client: CloudFormationClient,
+  stack: StackSpec,
+  ctx: StackContext,
+  deadline: number,
+  plan: StackPlanEntry,
+): Promise<string | undefined> {
+  let reason: string;
+  try {
+    const found = await detectDrift(client, stack.stackName, ctx.poller, deadline, ctx.mask);
+    if (found.status === 'detected') {
+      plan.drift = found.resources;
+      if (found.note) plan.driftNote = found.note;
+      return undefined;
+    }
+    reason = found.reason;
+  } catch (error) {
+    if (error instanceof StoppedError) throw error;
+    reason = messageOf(error);
+  }
+  if (ctx.drift === 'fail')
+    return `Drift could not be detected, and input drift is fail: ${reason}`;
+  plan.driftNote = `Drift was not detected: ${reason}`;
+  return undefined;
+}
+
 type Started =
   | { existing: Stack | undefined; changeSet: string; empty: boolean }
   | { failed: string }
@@ -528,6 +598,10 @@ async function startChangeSet(
   const type = !existing || existing.StackStatus === 'REVIEW_IN_PROGRESS' ? 'CREATE' : 'UPDATE';
   plan.changeSetType = type;
   plan.changeSetName = ctx.changeSetName;
+  if (type === 'UPDATE' && ctx.drift !== 'ignore') {
+    const refused = await readDrift(client, stack, ctx, deadline, plan);
+    if (refused) return failed(refused);
+  }
 
   const outputs = new Map<string, Record<string, string> | undefined>();
   for (const dep of stack.dependsOn) outputs.set(dep, await ctx.outputsOf(dep));
@@ -556,7 +630,9 @@ async function startChangeSet(
       tags: stack.tags,
       capabilities: stack.capabilities,
       roleArn: stack.roleArn,
+      revertDrift: type === 'UPDATE' && ctx.drift === 'revert',
     });
+    if (type === 'UPDATE' && ctx.drift === 'revert') plan.revertsDrift = true;
   } catch (error) {
     if (error instanceof UserError) throw error;
     // CloudFormation sometimes refuses an empty change set up front instead of failing it.

@@ -27,6 +27,8 @@ export interface DeployDeps {
   poller: Poller;
   /** Overrides input timeout-minutes (tests). */
   timeoutMs?: number;
+  /** Hides secret values (the run's redactor), before AWS's values are shortened. */
+  mask?: (text: string) => string;
   /** Aborted when the job is cancelled: in-flight updates are cancelled, the rest not started. */
   stop?: AbortSignal;
 }
@@ -74,6 +76,8 @@ export async function runDeployStage(
     artifactBucket: settings.deploy.artifactBucket,
     timeoutMs: deps.timeoutMs ?? settings.deploy.timeoutMinutes * 60_000,
     cancelOnTimeout: settings.deploy.cancelOnTimeout,
+    drift: settings.deploy.drift,
+    mask: deps.mask ?? ((text) => text),
     guard: input.guard,
     templateFor: (stack) => {
       const template = input.templateOf.get(stack.id);

@@ -18,7 +18,10 @@ const POLICY_PROPERTIES = new Set([
 ]);
 
 /** Turn the change set's changes into the preview: one entry per resource, plus IAM changes. */
-export function previewChanges(changes: readonly Change[]): {
+export function previewChanges(
+  changes: readonly Change[],
+  mask: (text: string) => string = (text) => text,
+): {
   changes: ResourceChangeEntry[];
   iamChanges: string[];
 } {
@@ -39,7 +42,7 @@ export function previewChanges(changes: readonly Change[]): {
       touched.add(name);
       if (target?.RequiresRecreation === 'Always') causes.add(name);
       if (target?.RequiresRecreation === 'Conditionally') causes.add(`${name} (conditionally)`);
-      if (target?.Attribute === 'Properties') addProperty(properties, detail);
+      if (target?.Attribute === 'Properties') addProperty(properties, detail, mask);
     }
     const entry: ResourceChangeEntry = {
       logicalId: rc.LogicalResourceId ?? '?',
@@ -59,6 +62,11 @@ export function previewChanges(changes: readonly Change[]): {
   return { changes: entries, iamChanges };
 }
 
+/** `/Properties/A/B` (a change set's path) and `/A/B` (a drift's path) both become `A/B`. */
+export function propertyPath(path: string): string {
+  return path.replace(/^\/(Properties\/?)?/, '');
+}
+
 /** Values longer than this are shortened: a policy document says enough in a few hundred. */
 export const MAX_PROPERTY_VALUE_LENGTH = 200;
 
@@ -66,15 +74,21 @@ export const MAX_PROPERTY_VALUE_LENGTH = 200;
  * One property per path: a property evaluated both statically and dynamically has two details,
  * and the one that forces replacement (or gives the values) wins.
  */
-function addProperty(properties: Map<string, PropertyChange>, detail: ResourceChangeDetail): void {
+function addProperty(
+  properties: Map<string, PropertyChange>,
+  detail: ResourceChangeDetail,
+  mask: (text: string) => string,
+): void {
   const target = detail.Target!;
-  const path = (target.Path ?? `/Properties/${target.Name}`).replace(/^\/Properties\/?/, '');
+  // Masked before shortened: a cut must never leave the start of a secret behind.
+  const value = (v: string) => shorten(mask(v), MAX_PROPERTY_VALUE_LENGTH);
+  const path = propertyPath(target.Path ?? `/Properties/${target.Name}`);
   const known = properties.get(path);
   const property: PropertyChange = { path: path || '(all properties)' };
-  const before = target.BeforeValue ?? known?.before;
-  const after = target.AfterValue ?? known?.after;
-  if (before !== undefined) property.before = shorten(before, MAX_PROPERTY_VALUE_LENGTH);
-  if (after !== undefined) property.after = shorten(after, MAX_PROPERTY_VALUE_LENGTH);
+  const before = target.BeforeValue === undefined ? known?.before : value(target.BeforeValue);
+  const after = target.AfterValue === undefined ? known?.after : value(target.AfterValue);
+  if (before !== undefined) property.before = before;
+  if (after !== undefined) property.after = after;
   const replacement =
     target.RequiresRecreation === 'Always'
       ? 'always'
@@ -86,6 +100,9 @@ function addProperty(properties: Map<string, PropertyChange>, detail: ResourceCh
     ? `${detail.ChangeSource ?? 'change'} ${detail.CausingEntity}`
     : known?.causedBy;
   if (cause) property.causedBy = cause;
+  const live =
+    target.Drift?.ActualValue === undefined ? known?.live : value(target.Drift.ActualValue);
+  if (live !== undefined) property.live = live;
   properties.set(path, property);
 }
 

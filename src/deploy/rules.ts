@@ -10,6 +10,15 @@ export const DEPLOY_RULES = defineRules({
       'CloudFormation refused the change set (its reason is in the message): fix the template, parameters or permissions it names.',
     tags: ['change-set'],
   },
+  drifted: {
+    id: 'D1003',
+    source: 'change-set',
+    severity: 'error',
+    title: 'Stack has drifted (input drift: fail)',
+    description:
+      'A resource of the deployed stack was changed or deleted outside CloudFormation, and input drift is fail. Bring the change into the template, undo it in AWS, or plan with drift: revert to put the resource back as the template says.',
+    tags: ['change-set', 'drift'],
+  },
   deployFailed: {
     id: 'D2001',
     source: 'change-set',

@@ -99,6 +99,24 @@ export interface PropertyChange {
   replacement?: 'always' | 'conditionally';
   /** What made the value change, e.g. `ParameterReference KmsKeyArn` or `ResourceAttribute Key.Arn`. */
   causedBy?: string;
+  /** A drift-aware change set (drift: revert): the live value it puts back to `after`. */
+  live?: string;
+}
+
+/** A resource whose live configuration differs from the template (drift detection). */
+export interface DriftEntry {
+  logicalId: string;
+  resourceType: string;
+  status: 'modified' | 'deleted';
+  /** The properties that differ, paths below Properties; values shortened and masked. */
+  differences: {
+    path: string;
+    kind: 'added' | 'removed' | 'changed';
+    expected?: string;
+    actual?: string;
+  }[];
+  /** The change set changes what drifted, so the live change is overwritten (or reverted). */
+  overwritten: boolean;
 }
 
 /** What a change set would do to one resource (filled by the plan stage). */
@@ -136,6 +154,12 @@ export interface StackPlanEntry {
   message?: string;
   /** Predicted without AWS, from the template at this base commit (no credentials). */
   predictedFrom?: string;
+  /** Resources that drifted, detected before the change set (input drift other than ignore). */
+  drift?: DriftEntry[];
+  /** Why drift is missing or incomplete (detection failed, timed out or was not allowed). */
+  driftNote?: string;
+  /** The change set is drift-aware (drift: revert, deployment mode REVERT_DRIFT). */
+  revertsDrift?: boolean;
 }
 
 /** The outcome of executing one stack's change set. */

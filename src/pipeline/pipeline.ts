@@ -109,6 +109,7 @@ export async function runPipeline(settings: Settings, deps: PipelineDeps): Promi
             aws: deps.aws,
             poller: deps.poller,
             stop: cancel.signal,
+            mask: (text) => deps.redactor.secrets(text),
             ...(deps.timeoutMs ? { timeoutMs: deps.timeoutMs } : {}),
           },
         );

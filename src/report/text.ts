@@ -86,6 +86,19 @@ export function formatPlanText(
       for (const property of c.properties ?? []) lines.push(`      ${propertyText(property)}`);
     }
     for (const change of p.iamChanges) lines.push(`  iam: ${change}`);
+    if (p.driftNote) lines.push(`  drift: ${p.driftNote}`);
+    for (const d of p.drift ?? []) {
+      const fate = p.revertsDrift
+        ? 'reverted'
+        : d.overwritten
+          ? 'overwritten by this change set'
+          : 'kept';
+      lines.push(`  drift: ${d.logicalId} (${d.resourceType}) ${d.status} [${fate}]`);
+      for (const difference of d.differences)
+        lines.push(
+          `      ${difference.path}: ${difference.expected ?? '(none)'} → ${difference.actual ?? '(none)'} (template → live)`,
+        );
+    }
   }
   for (const d of deployments) {
     const failure = d.failure
@@ -110,5 +123,6 @@ export function propertyText(p: PropertyChange): string {
       ? ' (requires replacement)'
       : ' (may require replacement)'
     : '';
-  return `${p.path}: ${values}${replaces}${p.causedBy ? `, caused by ${p.causedBy}` : ''}`;
+  const live = p.live === undefined ? '' : `, reverts drift (live: ${p.live})`;
+  return `${p.path}: ${values}${replaces}${p.causedBy ? `, caused by ${p.causedBy}` : ''}${live}`;
 }
