@@ -24,6 +24,7 @@ import {
 import { EventStream, firstFailure, formatEvent, isMissingStack } from './events.js';
 import type { DriftMode } from '../model/settings.js';
 import { STATEFUL_TYPES } from '../model/stateful.js';
+import { cloudFormationChecks } from './checks.js';
 import { detectDrift, markOverwritten } from './drift.js';
 import { DEPLOY_RULES } from './rules.js';
 import { stackParameters, type StackSpec } from '../model/stacks.js';
@@ -162,15 +163,17 @@ export async function processStack(
       ),
     );
   };
+  // Read before the change set is deleted: a failed one is explained best by these.
+  const checks = emptyUpFront ? [] : await readChecks(client, stack, changeSet, template, ctx);
   if (outcome.status === 'failed') {
     await cleanUp();
-    return fail(`The change set failed: ${outcome.reason}`);
+    return { ...fail(`The change set failed: ${outcome.reason}`), findings: checks };
   }
   if (outcome.status === 'empty') {
     plan.status = 'no-changes';
     if (!emptyUpFront) await cleanUp();
-    const drifted = driftFindings(plan, ctx, template, stack.template);
-    if (mode === 'plan' || drifted.length)
+    const drifted = [...checks, ...driftFindings(plan, ctx, template, stack.template)];
+    if (mode === 'plan' || blocks(drifted))
       return { plan, findings: drifted, ...blockedDeployment(mode, drifted, deployment) };
     await applyTerminationProtection(client, stack, existing);
     return {
@@ -188,10 +191,12 @@ export async function processStack(
   plan.iamChanges = preview.iamChanges;
   if (plan.drift) markOverwritten(plan.drift, plan.changes);
   const findings = [
+    ...checks,
     ...ctx.guard(plan, ctx.allowReplacement, template, stack.template),
     ...driftFindings(plan, ctx, template, stack.template),
   ];
-  if (mode === 'plan' || findings.length) {
+  if (blocks(findings)) plan.status = 'blocked';
+  if (mode === 'plan' || blocks(findings)) {
     await cleanUp();
     return { plan, findings, ...blockedDeployment(mode, findings, deployment) };
   }
@@ -235,6 +240,35 @@ function driftFindings(
   });
 }
 
+/** Errors stop a deploy: the stateful guard's, drift with drift: fail, CloudFormation's own checks. */
+const blocks = (findings: readonly Finding[]) => findings.some((f) => f.severity === 'error');
+
+/**
+ * CloudFormation's validation and Hook results for the change set. An account or endpoint that
+ * cannot answer (older regions, local test servers, a role without the permission) gets a warning.
+ */
+async function readChecks(
+  client: CloudFormationClient,
+  stack: StackSpec,
+  changeSet: string,
+  template: ParsedTemplate,
+  ctx: StackContext,
+): Promise<Finding[]> {
+  try {
+    return await cloudFormationChecks(client, {
+      stackName: stack.stackName,
+      changeSet,
+      template,
+      file: stack.template,
+    });
+  } catch (error) {
+    ctx.log.warning(
+      `${stack.stackName}: CloudFormation's validation and Hook results could not be read: ${messageOf(error)}`,
+    );
+    return [];
+  }
+}
+
 /** In deploy and execute, a plan with blocking findings is not executed. */
 function blockedDeployment(
   mode: 'plan' | 'deploy' | 'execute',
@@ -242,9 +276,11 @@ function blockedDeployment(
   deployment: (status: DeploymentEntry['status'], message?: string) => DeploymentEntry,
 ): { deployment?: DeploymentEntry } {
   if (mode === 'plan') return {};
-  const why = findings.some((f) => f.ruleId === DEPLOY_RULES.drifted.id)
-    ? 'the stack has drifted and input drift is fail'
-    : 'the change set would replace or delete stateful resources that allow-replacement does not name';
+  const why = findings.some((f) => f.source === 'cloudformation' && f.severity === 'error')
+    ? "CloudFormation's own checks (pre-deployment validation or Hooks) failed"
+    : findings.some((f) => f.ruleId === DEPLOY_RULES.drifted.id)
+      ? 'the stack has drifted and input drift is fail'
+      : 'the change set would replace or delete stateful resources that allow-replacement does not name';
   return { deployment: deployment('failed', `Blocked: ${why}.`) };
 }
 

@@ -46,4 +46,49 @@ export const DEPLOY_RULES = defineRules({
       'The job was cancelled (SIGINT or SIGTERM) while the stack deployed: a running update was cancelled (CancelUpdateStack) and is rolling back, and stacks not yet started were left alone. The message says which.',
     tags: ['deploy'],
   },
+  validationFailed: {
+    id: 'C1001',
+    source: 'cloudformation',
+    severity: 'error',
+    title: "CloudFormation's pre-deployment validation failed",
+    description:
+      'When the change set was created, CloudFormation validated it (property syntax against the resource schemas, names that already exist in the account, and more) and this check, in FAIL mode, failed: the change set cannot run. The message names the check, the property path and the reason.',
+    tags: ['cloudformation', 'validation'],
+  },
+  validationWarning: {
+    id: 'C1002',
+    source: 'cloudformation',
+    severity: 'warning',
+    title: "CloudFormation's pre-deployment validation warns",
+    description:
+      'A pre-deployment validation in WARN mode (a non-empty bucket to delete, a service quota, an AWS Config recorder conflict, ...) reported a problem the change set may run into.',
+    tags: ['cloudformation', 'validation'],
+  },
+  hookFailed: {
+    id: 'C1101',
+    source: 'cloudformation',
+    severity: 'error',
+    title: 'A CloudFormation Hook failed the change set',
+    description:
+      "One of the account's CloudFormation Hooks, in FAIL mode, failed on the change set or a resource of it (or could not run): its reason is in the message.",
+    tags: ['cloudformation', 'hooks'],
+  },
+  hookWarning: {
+    id: 'C1102',
+    source: 'cloudformation',
+    severity: 'warning',
+    title: 'A CloudFormation Hook warns about the change set',
+    description:
+      "One of the account's CloudFormation Hooks, in WARN mode, failed on the change set or a resource of it; CloudFormation goes on, and so does the deploy.",
+    tags: ['cloudformation', 'hooks'],
+  },
+  hookPlanned: {
+    id: 'C1103',
+    source: 'cloudformation',
+    severity: 'info',
+    title: 'CloudFormation Hooks will check this resource',
+    description:
+      "The account's CloudFormation Hooks that will be invoked on the resource when the change set runs (DescribeChangeSetHooks), with their failure mode.",
+    tags: ['cloudformation', 'hooks'],
+  },
 });

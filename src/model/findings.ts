@@ -10,6 +10,7 @@ export type FindingSource =
   | 'access-analyzer'
   | 'policy-check'
   | 'change-set'
+  | 'cloudformation'
   | 'stateful'
   | 'cfn-guard';
 

@@ -69,6 +69,7 @@ const SOURCE_LABEL: Record<FindingSource, string> = {
   'access-analyzer': 'IAM Access Analyzer',
   'policy-check': 'policy check',
   'change-set': 'change set',
+  cloudformation: 'CloudFormation checks',
   stateful: 'stateful resources',
   'cfn-guard': 'cfn-guard',
 };
