@@ -186,7 +186,7 @@ export async function processStack(
     };
   }
 
-  const preview = previewChanges(outcome.changes, ctx.mask);
+  const preview = previewChanges(outcome.changes, ctx.mask, outcome.nested);
   plan.changes = preview.changes;
   plan.iamChanges = preview.iamChanges;
   if (plan.drift) markOverwritten(plan.drift, plan.changes);

@@ -214,7 +214,9 @@ function outcomeFindings(
   if (result.plan.status === 'blocked') return [];
   const logicalId = d?.failure?.logicalId;
   const resource =
-    logicalId && template ? entry(child(template.root, 'Resources'), logicalId) : undefined;
+    logicalId && template
+      ? entry(child(template.root, 'Resources'), logicalId.split('/')[0]!) // nested: its stack
+      : undefined;
   const cause = d?.failure ? ` ${d.failure.logicalId}: ${d.failure.reason}.` : '';
   return [
     {

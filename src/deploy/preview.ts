@@ -2,6 +2,7 @@ import type { Change, ResourceChangeDetail } from '@aws-sdk/client-cloudformatio
 import type { PropertyChange, ResourceChangeEntry } from '../model/findings.js';
 import { shorten } from '../model/text.js';
 import { STATEFUL_TYPES } from '../model/stateful.js';
+import type { NestedChanges } from './changeset.js';
 
 /** Types whose changes alter who may do what: listed in the "permissions change" table. */
 const IAM_TYPES =
@@ -17,14 +18,43 @@ const POLICY_PROPERTIES = new Set([
   'ResourcePolicy',
 ]);
 
-/** Turn the change set's changes into the preview: one entry per resource, plus IAM changes. */
+/**
+ * Turn the change set's changes into the preview: one entry per resource, plus IAM changes. A
+ * nested stack's changes follow its stack resource, their logical ids prefixed with its path
+ * (`Storage/Bucket`), so the guard and every report treat them like the parent's own.
+ */
 export function previewChanges(
   changes: readonly Change[],
   mask: (text: string) => string = (text) => text,
+  nested: readonly NestedChanges[] = [],
 ): {
   changes: ResourceChangeEntry[];
   iamChanges: string[];
 } {
+  const preview = previewOf(changes, mask, '');
+  for (const group of nested) {
+    const own = previewOf(group.changes, mask, group.path);
+    const parent = preview.changes.findIndex((c) => c.logicalId === group.path);
+    const after = parent < 0 ? preview.changes.length : lastUnder(preview.changes, parent) + 1;
+    preview.changes.splice(after, 0, ...own.changes);
+    preview.iamChanges.push(...own.iamChanges);
+  }
+  return preview;
+}
+
+/** The index of the last entry that belongs under the one at `index` (its nested changes). */
+function lastUnder(entries: readonly ResourceChangeEntry[], index: number): number {
+  const prefix = `${entries[index]!.logicalId}/`;
+  let last = index;
+  while (entries[last + 1]?.logicalId.startsWith(prefix)) last++;
+  return last;
+}
+
+function previewOf(
+  changes: readonly Change[],
+  mask: (text: string) => string,
+  path: string,
+): { changes: ResourceChangeEntry[]; iamChanges: string[] } {
   const entries: ResourceChangeEntry[] = [];
   const iamChanges: string[] = [];
   for (const change of changes) {
@@ -45,12 +75,13 @@ export function previewChanges(
       if (target?.Attribute === 'Properties') addProperty(properties, detail, mask);
     }
     const entry: ResourceChangeEntry = {
-      logicalId: rc.LogicalResourceId ?? '?',
+      logicalId: `${path ? `${path}/` : ''}${rc.LogicalResourceId ?? '?'}`,
       resourceType: type,
       action,
       replacementCauses: action === 'replace' || action === 'may-replace' ? [...causes] : [],
       stateful: STATEFUL_TYPES.has(type),
       blocked: false,
+      ...(path ? { nestedIn: path } : {}),
     };
     if (rc.Action === 'Remove' && /Retain|Snapshot/.test(rc.PolicyAction ?? ''))
       entry.retained = true;

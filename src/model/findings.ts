@@ -139,6 +139,11 @@ export interface ResourceChangeEntry {
   renamedTo?: string;
   /** An addition that is the resource removed under this logical id. */
   renamedFrom?: string;
+  /**
+   * The logical-id path of the nested stack this change belongs to (`Storage`, `Storage/Logs`);
+   * its own logicalId then starts with that path.
+   */
+  nestedIn?: string;
 }
 
 /** The change-set preview of one stack. */

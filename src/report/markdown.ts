@@ -287,7 +287,7 @@ function renderPlan(plan: readonly StackPlanEntry[], detail: Detail): string[] {
           rows
             .map(
               (c) =>
-                `| ${actionLabel(c)}${c.stateful ? ' (stateful)' : ''} | ${wrappingCodeSpan(c.logicalId)}${renameNote(c)} | ${wrappingCodeSpan(c.resourceType)} | ${propertyCell(c, detail)} |`,
+                `| ${actionLabel(c)}${c.stateful ? ' (stateful)' : ''} | ${c.nestedIn ? '↳ ' : ''}${wrappingCodeSpan(c.logicalId)}${renameNote(c)} | ${wrappingCodeSpan(c.resourceType)} | ${propertyCell(c, detail)} |`,
             )
             .join('\n'),
       );

@@ -80,8 +80,10 @@ export function formatPlanText(
         : c.renamedFrom
           ? `, renamed from ${c.renamedFrom}`
           : '';
+      // A nested stack's changes are indented under its stack resource.
+      const indent = '  '.repeat(c.nestedIn ? c.nestedIn.split('/').length : 0);
       lines.push(
-        `  ${SIGN[c.action].padEnd(4)}${c.action.padEnd(12)}${c.logicalId} (${c.resourceType})${renamed}${causes}${flags ? ` [${flags}]` : ''}`,
+        `  ${indent}${SIGN[c.action].padEnd(4)}${c.action.padEnd(12)}${c.logicalId} (${c.resourceType})${renamed}${causes}${flags ? ` [${flags}]` : ''}`,
       );
       for (const property of c.properties ?? []) lines.push(`      ${propertyText(property)}`);
     }
