@@ -410,3 +410,23 @@ describe('property values of a recorded change set', () => {
     );
   });
 });
+
+describe('a refused ExecuteChangeSet', () => {
+  it('names its reason once, and no resource', async () => {
+    updatePlan([replace('Database', 'AWS::RDS::DBInstance', 'True')]);
+    cfn.on(DescribeStackEventsCommand).resolves({ StackEvents: [] });
+    const reason = 'Requires capabilities : [CAPABILITY_NAMED_IAM]';
+    cfn
+      .on(ExecuteChangeSetCommand)
+      .rejects(Object.assign(new Error(reason), { name: 'InsufficientCapabilitiesException' }));
+    const dir = await workspace(files);
+    const run = await runStage(dir, { mode: 'deploy', 'allow-replacement': '*' }, aws);
+    expect(run.deployments![0]!.failure).toBeUndefined();
+    const message = run.findings[0]!.message;
+    expect(message).toBe(`Stack app-db (deploy): ExecuteChangeSet failed: ${reason}`);
+    expect(run.findings[0]!.logicalId).toBeUndefined();
+    const text = formatPlanText(run.plan, run.deployments);
+    expect(text.split(reason)).toHaveLength(2);
+    expect(text).not.toMatch(/app-db: app-db/);
+  });
+});
