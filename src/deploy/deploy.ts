@@ -38,7 +38,7 @@ export const MAX_TEMPLATE_BODY = 51_200;
 export type PlanGuard = (
   plan: StackPlanEntry,
   allowReplacement: readonly string[],
-  template: ParsedTemplate,
+  template: ParsedTemplate | undefined,
   file: string,
 ) => Finding[];
 
@@ -77,6 +77,25 @@ const SUCCEEDED = new Set(['CREATE_COMPLETE', 'UPDATE_COMPLETE', 'IMPORT_COMPLET
 export const regionOf = (stack: StackSpec, ctx: { defaultRegion: string }) =>
   stack.region || ctx.defaultRegion;
 
+/** A stack's deployment outcome. */
+export function deploymentOf(
+  stack: StackSpec,
+  region: string,
+  status: DeploymentEntry['status'],
+  message?: string,
+  extra: Partial<DeploymentEntry> = {},
+): DeploymentEntry {
+  return {
+    stackId: stack.id,
+    stackName: stack.stackName,
+    region,
+    status,
+    outputs: {},
+    ...(message ? { message } : {}),
+    ...extra,
+  };
+}
+
 /**
  * Plan one stack (and in deploy mode execute it): create the change set for the stack's current
  * state, preview it, guard stateful resources, then delete it or run it to a final state.
@@ -110,15 +129,7 @@ export async function processStack(
     status: DeploymentEntry['status'],
     message?: string,
     extra: Partial<DeploymentEntry> = {},
-  ): DeploymentEntry => ({
-    stackId: stack.id,
-    stackName: stack.stackName,
-    region,
-    status,
-    outputs: {},
-    ...(message ? { message } : {}),
-    ...extra,
-  });
+  ) => deploymentOf(stack, region, status, message, extra);
 
   const template = ctx.templateFor(stack);
   let existing: Stack | undefined;
@@ -437,7 +448,7 @@ async function waitForStack(
   });
 }
 
-async function deleteStack(
+export async function deleteStack(
   client: CloudFormationClient,
   stackName: string,
   poller: Poller,

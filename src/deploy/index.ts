@@ -8,7 +8,9 @@ import type { ParsedTemplate } from '../model/template.js';
 import type { AwsClients } from './aws.js';
 import { DEPLOY_RULES } from './rules.js';
 import { changeSetNameFor, describeStack } from './changeset.js';
+import { removedStack } from './removed.js';
 import {
+  deploymentOf,
   outputsFrom,
   processStack,
   regionOf,
@@ -53,6 +55,8 @@ export async function runDeployStage(
     /** Each stack's template, from the work list. */
     templateOf: ReadonlyMap<string, ParsedTemplate>;
     guard: PlanGuard;
+    /** Stacks of the manifest at the base commit that are not in it any more. */
+    removed?: { stacks: StackSpec[]; manifestFile: string; base: string };
   },
   deps: DeployDeps,
 ): Promise<DeployStageResult> {
@@ -135,15 +139,27 @@ export async function runDeployStage(
     );
   }
   const done = await Promise.all(results.values());
+  // After the managed stacks: one of them may still have used what a removed stack exports.
+  for (const stack of input.removed?.stacks ?? []) {
+    const result = await removedStack(stack, ctx, {
+      mode,
+      deleteRemoved: settings.deploy.deleteRemovedStacks,
+      manifestFile: input.removed!.manifestFile,
+      base: input.removed!.base,
+    });
+    if (result) done.push(result);
+  }
   const findings = done.flatMap((r) => r.findings);
-  for (const [index, result] of done.entries()) {
+  for (const [index, result] of done.slice(0, selected.length).entries()) {
     findings.push(
       ...outcomeFindings(result, selected[index]!, input.templateOf.get(selected[index]!.id)),
     );
   }
   return {
     plan: done.map((r) => r.plan),
-    ...(mode === 'plan' ? {} : { deployments: done.map((r) => r.deployment!) }),
+    ...(mode === 'plan'
+      ? {}
+      : { deployments: done.flatMap((r) => (r.deployment ? [r.deployment] : [])) }),
     findings,
     changeSets:
       mode === 'plan' && settings.deploy.keepChangeSets
@@ -191,14 +207,7 @@ function unfinished(
       message,
     },
     findings: [],
-    deployment: {
-      stackId: stack.id,
-      stackName: stack.stackName,
-      region,
-      status,
-      outputs: {},
-      message,
-    },
+    deployment: deploymentOf(stack, region, status, message),
   };
 }
 

@@ -166,6 +166,8 @@ export interface StackPlanEntry {
   driftNote?: string;
   /** The change set is drift-aware (drift: revert, deployment mode REVERT_DRIFT). */
   revertsDrift?: boolean;
+  /** A deployed stack that left the manifest since the base commit; its resources as removals. */
+  unmanaged?: boolean;
 }
 
 /** The outcome of executing one stack's change set. */

@@ -21,6 +21,7 @@ import { ruleById } from './rules.js';
 import { resolveBase } from './base.js';
 import { planOffline } from './offline-plan.js';
 import { registerValues } from './secrets.js';
+import { removedStacks } from './removed-stacks.js';
 import { validate, type Validation, type ValidateDeps } from './validate.js';
 
 /** Everything a run touches: the validation's edges plus AWS and a clock for plan and deploy. */
@@ -98,11 +99,20 @@ export async function runPipeline(settings: Settings, deps: PipelineDeps): Promi
     } else {
       // The deploy stage is loaded only when needed: validate-only runs never load the AWS SDK.
       const stage = await import('../deploy/index.js');
+      const removed =
+        settings.mode === 'execute'
+          ? undefined
+          : await removedStacks(settings, deps.env, stacks, environment, notices);
       const cancel = cancelOnSignals();
       try {
         deployment = await stage.runDeployStage(
           settings,
-          { stacks, templateOf: templatesByStack(validation), guard: guardPlan },
+          {
+            stacks,
+            templateOf: templatesByStack(validation),
+            guard: guardPlan,
+            ...(removed ? { removed } : {}),
+          },
           {
             log: deps.log,
             env: deps.env,

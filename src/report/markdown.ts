@@ -310,7 +310,7 @@ function renderPlan(plan: readonly StackPlanEntry[], detail: Detail): string[] {
         ? ` · predicted without AWS from ${codeSpan(stack.predictedFrom.slice(0, 7))}`
         : '';
     lines.push(
-      `<details><summary>${icon} ${name}: ${stack.status === 'failed' ? 'failed' : `${stack.status === 'blocked' ? 'blocked, ' : ''}${tally || (stack.status === 'no-changes' ? 'no changes' : 'changes')}`}${changeSet}</summary>\n\n${body.join('\n\n') || 'No resource changes listed.'}\n\n</details>`,
+      `<details><summary>${icon} ${name}: ${stack.unmanaged ? '🗑️ no longer managed, ' : ''}${stack.status === 'failed' ? 'failed' : `${stack.status === 'blocked' ? 'blocked, ' : ''}${tally || (stack.status === 'no-changes' ? 'no changes' : 'changes')}`}${changeSet}</summary>\n\n${body.join('\n\n') || 'No resource changes listed.'}\n\n</details>`,
     );
   }
   if (unchanged.length) lines.push(`⚪ No changes: ${unchanged.join(', ')}`);

@@ -60,8 +60,9 @@ export function formatPlanText(
     const predicted = p.predictedFrom
       ? `, predicted without AWS from ${p.predictedFrom.slice(0, 7)}`
       : '';
+    const unmanaged = p.unmanaged ? ', no longer managed' : '';
     lines.push(
-      `stack ${p.stackName} (${p.region}${kind}${predicted}): ${p.status === 'no-changes' ? 'no changes' : p.status === 'changes' ? `${p.changes.length} change${p.changes.length === 1 ? '' : 's'}` : p.status}`,
+      `stack ${p.stackName} (${p.region}${kind}${predicted}${unmanaged}): ${p.status === 'no-changes' ? 'no changes' : p.status === 'changes' ? `${p.changes.length} change${p.changes.length === 1 ? '' : 's'}` : p.status}`,
     );
     if (p.message) lines.push(`  ${p.message}`);
     for (const c of p.changes) {

@@ -1,12 +1,9 @@
-import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/entry/cli.js';
-import { workspace } from '../helpers/paths.js';
+import { repository } from '../helpers/git.js';
 
-const run = promisify(execFile);
 const noCredentials = { PATH: process.env.PATH, HOME: process.env.HOME };
 
 const BASE = `AWSTemplateFormatVersion: '2010-09-09'
@@ -43,20 +40,6 @@ Resources:
 const HEAD = BASE.replace('  RawBucket:', '  LandingBucket:')
   .replace('StorageEncrypted: true', 'StorageEncrypted: false')
   .replace('Value: data', 'Value: platform');
-
-/** A git repository whose main branch holds `base` and whose working tree holds `head`. */
-async function repository(base: Record<string, string>, head: Record<string, string>) {
-  const dir = await workspace(base);
-  const git = (...args: string[]) => run('git', args, { cwd: dir });
-  await git('init', '-q', '-b', 'main');
-  await git('add', '.');
-  await git('-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-qm', 'base');
-  for (const [file, text] of Object.entries(head)) {
-    await fs.mkdir(path.dirname(path.join(dir, file)), { recursive: true });
-    await fs.writeFile(path.join(dir, file), text);
-  }
-  return dir;
-}
 
 async function cli(args: string[], cwd: string, env: NodeJS.ProcessEnv = noCredentials) {
   const out: string[] = [];
