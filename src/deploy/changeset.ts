@@ -1,6 +1,7 @@
 import type {
   Change,
   CloudFormationClient,
+  DescribeChangeSetOutput,
   Parameter,
   Stack,
 } from '@aws-sdk/client-cloudformation';
@@ -20,10 +21,19 @@ export interface ChangeSetRequest {
   tags: Record<string, string>;
   capabilities: string[];
   roleArn: string;
+  /** A drift-aware change set that puts drifted resources back as the template says. */
+  revertDrift: boolean;
+}
+
+/** The changes of a nested stack's change set, under the logical-id path of its stack resource. */
+export interface NestedChanges {
+  /** e.g. `Storage` or `Storage/Logs` for a stack nested two deep. */
+  path: string;
+  changes: Change[];
 }
 
 export type ChangeSetOutcome =
-  | { status: 'ready'; changes: Change[] }
+  | { status: 'ready'; changes: Change[]; nested: NestedChanges[] }
   | { status: 'empty' }
   | { status: 'failed'; reason: string };
 
@@ -65,7 +75,8 @@ export async function createChangeSet(
       Tags: Object.entries(request.tags).map(([Key, Value]) => ({ Key, Value })),
       Capabilities: request.capabilities as never,
       ...(request.roleArn ? { RoleARN: request.roleArn } : {}),
-      IncludeNestedStacks: false,
+      IncludeNestedStacks: true,
+      ...(request.revertDrift ? { DeploymentMode: 'REVERT_DRIFT' as const } : {}),
       Description: 'Created by iac-action',
     }),
   );
@@ -105,21 +116,18 @@ export async function awaitChangeSet(
   deadline: number,
 ): Promise<ChangeSetOutcome> {
   const sdk = await cloudFormationSdk();
-  const describe = (token?: string) =>
-    client.send(
-      new sdk.DescribeChangeSetCommand({
-        StackName: stackName,
-        ChangeSetName: changeSetName,
-        IncludePropertyValues: true,
-        NextToken: token,
-      }),
-    );
   const first = await pollUntil(
     poller,
     deadline,
     `change set ${changeSetName} of stack ${stackName}`,
     async () => {
-      const answer = await describe();
+      const answer = await client.send(
+        new sdk.DescribeChangeSetCommand({
+          StackName: stackName,
+          ChangeSetName: changeSetName,
+          IncludePropertyValues: true,
+        }),
+      );
       return /PENDING|IN_PROGRESS/.test(answer.Status ?? '') ? undefined : answer;
     },
   );
@@ -127,19 +135,70 @@ export async function awaitChangeSet(
     const reason = oneLine(first.StatusReason ?? 'no reason given');
     return NO_CHANGES.test(reason) ? { status: 'empty' } : { status: 'failed', reason };
   }
-  const changes = [...(first.Changes ?? [])];
-  for (let token = first.NextToken; token;) {
-    const page = await describe(token);
-    changes.push(...(page.Changes ?? []));
-    token = page.NextToken;
-  }
+  const changes = await allChanges(
+    client,
+    { StackName: stackName, ChangeSetName: changeSetName },
+    first,
+  );
   if (first.ExecutionStatus && first.ExecutionStatus !== 'AVAILABLE' && changes.length) {
     return {
       status: 'failed',
       reason: `change set is ${first.ExecutionStatus}, not AVAILABLE for execution`,
     };
   }
-  return changes.length ? { status: 'ready', changes } : { status: 'empty' };
+  if (!changes.length) return { status: 'empty' };
+  return { status: 'ready', changes, nested: await nestedChanges(client, changes, '') };
+}
+
+/** Nested stacks followed at most this deep, and this many nested change sets read per stack. */
+const MAX_NESTING = 5;
+const MAX_NESTED_CHANGE_SETS = 50;
+
+/** Every page of a change set's changes, the first one already read. */
+async function allChanges(
+  client: CloudFormationClient,
+  which: { StackName?: string; ChangeSetName: string },
+  first: DescribeChangeSetOutput,
+): Promise<Change[]> {
+  const sdk = await cloudFormationSdk();
+  const changes = [...(first.Changes ?? [])];
+  for (let token = first.NextToken; token;) {
+    const page = await client.send(
+      new sdk.DescribeChangeSetCommand({ ...which, IncludePropertyValues: true, NextToken: token }),
+    );
+    changes.push(...(page.Changes ?? []));
+    token = page.NextToken;
+  }
+  return changes;
+}
+
+/**
+ * The change sets CloudFormation made for nested stacks (IncludeNestedStacks), by the ARN their
+ * stack resource's change names, each under its logical-id path, depth first.
+ */
+async function nestedChanges(
+  client: CloudFormationClient,
+  changes: readonly Change[],
+  parent: string,
+  found: NestedChanges[] = [],
+): Promise<NestedChanges[]> {
+  const sdk = await cloudFormationSdk();
+  for (const change of changes) {
+    const rc = change.ResourceChange;
+    if (rc?.ResourceType !== 'AWS::CloudFormation::Stack' || !rc.ChangeSetId) continue;
+    if (found.length >= MAX_NESTED_CHANGE_SETS || parent.split('/').length >= MAX_NESTING) break;
+    const path = parent ? `${parent}/${rc.LogicalResourceId}` : (rc.LogicalResourceId ?? '?');
+    const first = await client.send(
+      new sdk.DescribeChangeSetCommand({
+        ChangeSetName: rc.ChangeSetId,
+        IncludePropertyValues: true,
+      }),
+    );
+    const own = await allChanges(client, { ChangeSetName: rc.ChangeSetId }, first);
+    found.push({ path, changes: own });
+    await nestedChanges(client, own, path, found);
+  }
+  return found;
 }
 
 export async function deleteChangeSet(

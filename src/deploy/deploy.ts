@@ -8,7 +8,8 @@ import type {
   StackPlanEntry,
 } from '../model/findings.js';
 import type { Logger } from '../model/logger.js';
-import { child, isMap, isScalar } from '../model/template.js';
+import { findingOf } from '../model/rules.js';
+import { child, entry, isMap, isScalar } from '../model/template.js';
 import type { ParsedTemplate } from '../model/template.js';
 import { cloudFormationSdk, s3Sdk, type AwsClients } from './aws.js';
 import {
@@ -21,10 +22,14 @@ import {
   type ChangeSetOutcome,
 } from './changeset.js';
 import { EventStream, firstFailure, formatEvent, isMissingStack } from './events.js';
+import type { DriftMode } from '../model/settings.js';
 import { STATEFUL_TYPES } from '../model/stateful.js';
+import { cloudFormationChecks } from './checks.js';
+import { detectDrift, markOverwritten } from './drift.js';
+import { DEPLOY_RULES } from './rules.js';
 import { stackParameters, type StackSpec } from '../model/stacks.js';
 import { previewChanges } from './preview.js';
-import { DeadlineError, pollUntil, type Poller } from './wait.js';
+import { DeadlineError, pollUntil, StoppedError, type Poller } from './wait.js';
 
 /** CloudFormation's limit for TemplateBody; larger templates must come from S3. */
 export const MAX_TEMPLATE_BODY = 51_200;
@@ -33,7 +38,7 @@ export const MAX_TEMPLATE_BODY = 51_200;
 export type PlanGuard = (
   plan: StackPlanEntry,
   allowReplacement: readonly string[],
-  template: ParsedTemplate,
+  template: ParsedTemplate | undefined,
   file: string,
 ) => Finding[];
 
@@ -49,6 +54,10 @@ export interface StackContext {
   recreateFailedStacks: boolean;
   artifactBucket: string;
   timeoutMs: number;
+  cancelOnTimeout: boolean;
+  drift: DriftMode;
+  /** Hides secret values; applied to AWS's values before they are shortened. */
+  mask: (text: string) => string;
   templateFor: (stack: StackSpec) => ParsedTemplate;
   /** The stateful guard (its own stage): findings for replacements and removals it blocks. */
   guard: PlanGuard;
@@ -67,6 +76,25 @@ const SUCCEEDED = new Set(['CREATE_COMPLETE', 'UPDATE_COMPLETE', 'IMPORT_COMPLET
 
 export const regionOf = (stack: StackSpec, ctx: { defaultRegion: string }) =>
   stack.region || ctx.defaultRegion;
+
+/** A stack's deployment outcome. */
+export function deploymentOf(
+  stack: StackSpec,
+  region: string,
+  status: DeploymentEntry['status'],
+  message?: string,
+  extra: Partial<DeploymentEntry> = {},
+): DeploymentEntry {
+  return {
+    stackId: stack.id,
+    stackName: stack.stackName,
+    region,
+    status,
+    outputs: {},
+    ...(message ? { message } : {}),
+    ...extra,
+  };
+}
 
 /**
  * Plan one stack (and in deploy mode execute it): create the change set for the stack's current
@@ -101,15 +129,7 @@ export async function processStack(
     status: DeploymentEntry['status'],
     message?: string,
     extra: Partial<DeploymentEntry> = {},
-  ): DeploymentEntry => ({
-    stackId: stack.id,
-    stackName: stack.stackName,
-    region,
-    status,
-    outputs: {},
-    ...(message ? { message } : {}),
-    ...extra,
-  });
+  ) => deploymentOf(stack, region, status, message, extra);
 
   const template = ctx.templateFor(stack);
   let existing: Stack | undefined;
@@ -142,6 +162,7 @@ export async function processStack(
       outcome = await awaitChangeSet(client, stack.stackName, changeSet, ctx.poller, deadline);
   } catch (error) {
     if (error instanceof DeadlineError) return fail(error.message, 'timed-out');
+    if (error instanceof StoppedError) return fail(error.message, 'cancelled');
     return fail(`Could not read change set ${ctx.changeSetName}: ${messageOf(error)}`);
   }
   const cleanUp = async () => {
@@ -153,14 +174,18 @@ export async function processStack(
       ),
     );
   };
+  // Read before the change set is deleted: a failed one is explained best by these.
+  const checks = emptyUpFront ? [] : await readChecks(client, stack, changeSet, template, ctx);
   if (outcome.status === 'failed') {
     await cleanUp();
-    return fail(`The change set failed: ${outcome.reason}`);
+    return { ...fail(`The change set failed: ${outcome.reason}`), findings: checks };
   }
   if (outcome.status === 'empty') {
     plan.status = 'no-changes';
     if (!emptyUpFront) await cleanUp();
-    if (mode === 'plan') return { plan, findings: [] };
+    const drifted = [...checks, ...driftFindings(plan, ctx, template, stack.template)];
+    if (mode === 'plan' || blocks(drifted))
+      return { plan, findings: drifted, ...blockedDeployment(mode, drifted, deployment) };
     await applyTerminationProtection(client, stack, existing);
     return {
       plan,
@@ -172,24 +197,19 @@ export async function processStack(
     };
   }
 
-  const preview = previewChanges(outcome.changes);
+  const preview = previewChanges(outcome.changes, ctx.mask, outcome.nested);
   plan.changes = preview.changes;
   plan.iamChanges = preview.iamChanges;
-  const findings = ctx.guard(plan, ctx.allowReplacement, template, stack.template);
-  if (mode === 'plan' || findings.length) {
+  if (plan.drift) markOverwritten(plan.drift, plan.changes);
+  const findings = [
+    ...checks,
+    ...ctx.guard(plan, ctx.allowReplacement, template, stack.template),
+    ...driftFindings(plan, ctx, template, stack.template),
+  ];
+  if (blocks(findings)) plan.status = 'blocked';
+  if (mode === 'plan' || blocks(findings)) {
     await cleanUp();
-    return {
-      plan,
-      findings,
-      ...(mode !== 'plan'
-        ? {
-            deployment: deployment(
-              'failed',
-              'Blocked: the change set would replace or delete stateful resources that allow-replacement does not name.',
-            ),
-          }
-        : {}),
-    };
+    return { plan, findings, ...blockedDeployment(mode, findings, deployment) };
   }
   return {
     plan,
@@ -204,6 +224,75 @@ export async function processStack(
       deployment,
     ),
   };
+}
+
+/** With drift: fail, an error per drifted resource at its template line; the plan is blocked. */
+function driftFindings(
+  plan: StackPlanEntry,
+  ctx: StackContext,
+  template: ParsedTemplate,
+  file: string,
+): Finding[] {
+  if (ctx.drift !== 'fail' || !plan.drift?.length) return [];
+  plan.status = 'blocked';
+  return plan.drift.map((d) => {
+    const resource = entry(child(template.root, 'Resources'), d.logicalId);
+    const what =
+      d.status === 'deleted'
+        ? 'was deleted'
+        : `differs in ${d.differences.map((p) => p.path).join(', ') || 'its properties'}`;
+    return findingOf(DEPLOY_RULES.drifted, {
+      file,
+      line: resource?.keyStart.line ?? 0,
+      column: resource?.keyStart.column ?? 0,
+      logicalId: d.logicalId,
+      message: `Stack ${plan.stackName}: ${d.resourceType} ${d.logicalId} drifted: it ${what} outside CloudFormation (input drift is fail).`,
+    });
+  });
+}
+
+/** Errors stop a deploy: the stateful guard's, drift with drift: fail, CloudFormation's own checks. */
+const blocks = (findings: readonly Finding[]) => findings.some((f) => f.severity === 'error');
+
+/**
+ * CloudFormation's validation and Hook results for the change set. An account or endpoint that
+ * cannot answer (older regions, local test servers, a role without the permission) gets a warning.
+ */
+async function readChecks(
+  client: CloudFormationClient,
+  stack: StackSpec,
+  changeSet: string,
+  template: ParsedTemplate,
+  ctx: StackContext,
+): Promise<Finding[]> {
+  try {
+    return await cloudFormationChecks(client, {
+      stackName: stack.stackName,
+      changeSet,
+      template,
+      file: stack.template,
+    });
+  } catch (error) {
+    ctx.log.warning(
+      `${stack.stackName}: CloudFormation's validation and Hook results could not be read: ${messageOf(error)}`,
+    );
+    return [];
+  }
+}
+
+/** In deploy and execute, a plan with blocking findings is not executed. */
+function blockedDeployment(
+  mode: 'plan' | 'deploy' | 'execute',
+  findings: readonly Finding[],
+  deployment: (status: DeploymentEntry['status'], message?: string) => DeploymentEntry,
+): { deployment?: DeploymentEntry } {
+  if (mode === 'plan') return {};
+  const why = findings.some((f) => f.source === 'cloudformation' && f.severity === 'error')
+    ? "CloudFormation's own checks (pre-deployment validation or Hooks) failed"
+    : findings.some((f) => f.ruleId === DEPLOY_RULES.drifted.id)
+      ? 'the stack has drifted and input drift is fail'
+      : 'the change set would replace or delete stateful resources that allow-replacement does not name';
+  return { deployment: deployment('failed', `Blocked: ${why}.`) };
 }
 
 /** Run a change set to a final state, streaming events; a timeout fails, never succeeds. */
@@ -221,10 +310,17 @@ export async function executeChangeSet(
   ) => DeploymentEntry,
 ): Promise<DeploymentEntry> {
   const sdk = await cloudFormationSdk();
+  if (ctx.poller.stop?.aborted)
+    return deployment(
+      'cancelled',
+      `Not executed: the run was cancelled (${String(ctx.poller.stop.reason)}).`,
+    );
   const events = new EventStream(client, stack.stackName, (event) =>
     ctx.log.info(`${stack.stackName}: ${formatEvent(event)}`),
   );
   await events.start();
+  // An update is checked against the policy it comes with; a new stack gets it once it exists.
+  if (!created) await applyStackPolicy(client, stack);
   ctx.log.info(`${stack.stackName}: executing change set ${ctx.changeSetName}.`);
   try {
     await client.send(
@@ -237,27 +333,35 @@ export async function executeChangeSet(
   } catch (error) {
     await events.poll().catch(() => []);
     const reason = messageOf(error);
-    return deployment('failed', `ExecuteChangeSet failed: ${reason}`, {
-      failure: firstFailure(events.events, stack.stackName) ?? {
-        logicalId: stack.stackName,
-        reason,
-      },
-    });
+    const failure = firstFailure(events.events, stack.stackName);
+    return deployment('failed', `ExecuteChangeSet failed: ${reason}`, failure ? { failure } : {});
   }
   let final: Stack;
   try {
     final = await waitForStack(client, stack.stackName, ctx.poller, deadline, events);
   } catch (error) {
+    if (error instanceof StoppedError) {
+      const left = await cancelUpdate(client, stack.stackName);
+      await events.poll().catch(() => []);
+      return deployment('cancelled', `${error.message} ${left.note}`, left.extra);
+    }
     if (!(error instanceof DeadlineError)) throw error;
-    return deployment(
-      'timed-out',
-      `Still not finished after ${Math.round(ctx.timeoutMs / 60_000)} minute(s) (input timeout-minutes); the stack keeps going in AWS, but this run fails.`,
-    );
+    const waited = `Still not finished after ${Math.round(ctx.timeoutMs / 60_000)} minute(s) (input timeout-minutes)`;
+    if (!ctx.cancelOnTimeout) {
+      return deployment(
+        'timed-out',
+        `${waited}; cancel-on-timeout is false, so the stack keeps going in AWS, but this run fails.`,
+      );
+    }
+    const left = await cancelUpdate(client, stack.stackName);
+    await events.poll().catch(() => []);
+    return deployment('timed-out', `${waited}. ${left.note}`, left.extra);
   }
   await events.poll();
   const status = final.StackStatus ?? 'UNKNOWN';
   if (SUCCEEDED.has(status)) {
     await applyTerminationProtection(client, stack, final);
+    if (created) await applyStackPolicy(client, stack);
     return deployment('succeeded', undefined, { stackStatus: status, outputs: outputsFrom(final) });
   }
   const failure = firstFailure(events.events, stack.stackName);
@@ -265,6 +369,53 @@ export async function executeChangeSet(
     stackStatus: status,
     ...(failure ? { failure } : {}),
   });
+}
+
+/**
+ * Stop a running update with CancelUpdateStack, so CloudFormation rolls it back to where it was.
+ * Only UPDATE_IN_PROGRESS can be cancelled: a create keeps going, and so is said.
+ */
+async function cancelUpdate(
+  client: CloudFormationClient,
+  stackName: string,
+): Promise<{ note: string; extra: Partial<DeploymentEntry> }> {
+  const sdk = await cloudFormationSdk();
+  const status = (await describeStack(client, stackName).catch(() => undefined))?.StackStatus;
+  if (status !== 'UPDATE_IN_PROGRESS') {
+    return {
+      note: `It was ${status ?? 'in an unknown state'}, which CancelUpdateStack cannot stop: it keeps going in AWS.`,
+      extra: status
+        ? {
+            stackStatus: status,
+            ...(/ROLLBACK_IN_PROGRESS$/.test(status) ? { rollingBack: true } : {}),
+          }
+        : {},
+    };
+  }
+  try {
+    await client.send(new sdk.CancelUpdateStackCommand({ StackName: stackName }));
+  } catch (error) {
+    return {
+      note: `CancelUpdateStack failed (${messageOf(error)}): the update keeps going in AWS.`,
+      extra: { stackStatus: status },
+    };
+  }
+  return {
+    note: 'The update was cancelled (CancelUpdateStack): CloudFormation is rolling the stack back to its previous state.',
+    extra: { stackStatus: 'UPDATE_ROLLBACK_IN_PROGRESS', rollingBack: true },
+  };
+}
+
+/** The manifest's stack policy, set with SetStackPolicy (a stack without one keeps its own). */
+async function applyStackPolicy(client: CloudFormationClient, stack: StackSpec): Promise<void> {
+  if (!stack.stackPolicy) return;
+  const sdk = await cloudFormationSdk();
+  await client.send(
+    new sdk.SetStackPolicyCommand({
+      StackName: stack.stackName,
+      StackPolicyBody: stack.stackPolicy,
+    }),
+  );
 }
 
 function rollbackOutcome(status: string, created: boolean): string {
@@ -297,7 +448,7 @@ async function waitForStack(
   });
 }
 
-async function deleteStack(
+export async function deleteStack(
   client: CloudFormationClient,
   stackName: string,
   poller: Poller,
@@ -401,6 +552,36 @@ export function messageOf(error: unknown): string {
   return error instanceof Error ? error.message.replace(/\s+/g, ' ').trim() : String(error);
 }
 
+/**
+ * Detect the stack's drift into the plan. A detection that fails or runs out of time is a note,
+ * except with drift: fail, where it fails the plan (the returned message).
+ */
+async function readDrift(
+  client: CloudFormationClient,
+  stack: StackSpec,
+  ctx: StackContext,
+  deadline: number,
+  plan: StackPlanEntry,
+): Promise<string | undefined> {
+  let reason: string;
+  try {
+    const found = await detectDrift(client, stack.stackName, ctx.poller, deadline, ctx.mask);
+    if (found.status === 'detected') {
+      plan.drift = found.resources;
+      if (found.note) plan.driftNote = found.note;
+      return undefined;
+    }
+    reason = found.reason;
+  } catch (error) {
+    if (error instanceof StoppedError) throw error;
+    reason = messageOf(error);
+  }
+  if (ctx.drift === 'fail')
+    return `Drift could not be detected, and input drift is fail: ${reason}`;
+  plan.driftNote = `Drift was not detected: ${reason}`;
+  return undefined;
+}
+
 type Started =
   | { existing: Stack | undefined; changeSet: string; empty: boolean }
   | { failed: string }
@@ -464,6 +645,10 @@ async function startChangeSet(
   const type = !existing || existing.StackStatus === 'REVIEW_IN_PROGRESS' ? 'CREATE' : 'UPDATE';
   plan.changeSetType = type;
   plan.changeSetName = ctx.changeSetName;
+  if (type === 'UPDATE' && ctx.drift !== 'ignore') {
+    const refused = await readDrift(client, stack, ctx, deadline, plan);
+    if (refused) return failed(refused);
+  }
 
   const outputs = new Map<string, Record<string, string> | undefined>();
   for (const dep of stack.dependsOn) outputs.set(dep, await ctx.outputsOf(dep));
@@ -492,7 +677,9 @@ async function startChangeSet(
       tags: stack.tags,
       capabilities: stack.capabilities,
       roleArn: stack.roleArn,
+      revertDrift: type === 'UPDATE' && ctx.drift === 'revert',
     });
+    if (type === 'UPDATE' && ctx.drift === 'revert') plan.revertsDrift = true;
   } catch (error) {
     if (error instanceof UserError) throw error;
     // CloudFormation sometimes refuses an empty change set up front instead of failing it.

@@ -8,7 +8,9 @@ import type { ParsedTemplate } from '../model/template.js';
 import type { AwsClients } from './aws.js';
 import { DEPLOY_RULES } from './rules.js';
 import { changeSetNameFor, describeStack } from './changeset.js';
+import { removedStack } from './removed.js';
 import {
+  deploymentOf,
   outputsFrom,
   processStack,
   regionOf,
@@ -17,7 +19,7 @@ import {
   type StackResult,
 } from './deploy.js';
 import type { StackSelection, StackSpec } from '../model/stacks.js';
-import type { Poller } from './wait.js';
+import { StoppedError, type Poller } from './wait.js';
 
 /** The edges of the plan and deploy stage. */
 export interface DeployDeps {
@@ -27,6 +29,10 @@ export interface DeployDeps {
   poller: Poller;
   /** Overrides input timeout-minutes (tests). */
   timeoutMs?: number;
+  /** Hides secret values (the run's redactor), before AWS's values are shortened. */
+  mask?: (text: string) => string;
+  /** Aborted when the job is cancelled: in-flight updates are cancelled, the rest not started. */
+  stop?: AbortSignal;
 }
 
 export interface DeployStageResult {
@@ -49,6 +55,8 @@ export async function runDeployStage(
     /** Each stack's template, from the work list. */
     templateOf: ReadonlyMap<string, ParsedTemplate>;
     guard: PlanGuard;
+    /** Stacks of the manifest at the base commit that are not in it any more. */
+    removed?: { stacks: StackSpec[]; manifestFile: string; base: string };
   },
   deps: DeployDeps,
 ): Promise<DeployStageResult> {
@@ -60,7 +68,7 @@ export async function runDeployStage(
   const ctx: StackContext = {
     log: deps.log,
     aws: deps.aws,
-    poller: deps.poller,
+    poller: deps.stop ? { ...deps.poller, stop: deps.stop } : deps.poller,
     defaultRegion: settings.aws.region,
     changeSetName:
       mode === 'execute'
@@ -71,6 +79,9 @@ export async function runDeployStage(
     recreateFailedStacks: settings.deploy.recreateFailedStacks,
     artifactBucket: settings.deploy.artifactBucket,
     timeoutMs: deps.timeoutMs ?? settings.deploy.timeoutMinutes * 60_000,
+    cancelOnTimeout: settings.deploy.cancelOnTimeout,
+    drift: settings.deploy.drift,
+    mask: deps.mask ?? ((text) => text),
     guard: input.guard,
     templateFor: (stack) => {
       const template = input.templateOf.get(stack.id);
@@ -99,22 +110,56 @@ export async function runDeployStage(
       (async () => {
         if (mode !== 'plan') {
           const blocker = await failedDependency(stack, results);
-          if (blocker) return skipped(stack, ctx, blocker);
+          if (blocker)
+            return unfinished(
+              stack,
+              ctx,
+              'skipped',
+              `Skipped: stack ${blocker}, which it depends on, did not deploy.`,
+            );
         }
-        return limit(() => processStack(stack, ctx, mode));
+        return limit(async () => {
+          const stop = ctx.poller.stop;
+          if (stop?.aborted)
+            return unfinished(
+              stack,
+              ctx,
+              'cancelled',
+              `Not started: the run was cancelled (${String(stop.reason)}).`,
+            );
+          try {
+            return await processStack(stack, ctx, mode);
+          } catch (error) {
+            if (error instanceof StoppedError)
+              return unfinished(stack, ctx, 'cancelled', error.message);
+            throw error;
+          }
+        });
       })(),
     );
   }
   const done = await Promise.all(results.values());
+  // After the managed stacks: one of them may still have used what a removed stack exports.
+  for (const stack of input.removed?.stacks ?? []) {
+    const result = await removedStack(stack, ctx, {
+      mode,
+      deleteRemoved: settings.deploy.deleteRemovedStacks,
+      manifestFile: input.removed!.manifestFile,
+      base: input.removed!.base,
+    });
+    if (result) done.push(result);
+  }
   const findings = done.flatMap((r) => r.findings);
-  for (const [index, result] of done.entries()) {
+  for (const [index, result] of done.slice(0, selected.length).entries()) {
     findings.push(
       ...outcomeFindings(result, selected[index]!, input.templateOf.get(selected[index]!.id)),
     );
   }
   return {
     plan: done.map((r) => r.plan),
-    ...(mode === 'plan' ? {} : { deployments: done.map((r) => r.deployment!) }),
+    ...(mode === 'plan'
+      ? {}
+      : { deployments: done.flatMap((r) => (r.deployment ? [r.deployment] : [])) }),
     findings,
     changeSets:
       mode === 'plan' && settings.deploy.keepChangeSets
@@ -143,8 +188,13 @@ async function failedDependency(
   return undefined;
 }
 
-function skipped(stack: StackSpec, ctx: StackContext, blocker: string): StackResult {
-  const message = `Skipped: stack ${blocker}, which it depends on, did not deploy.`;
+/** A stack the run did not get to, or left before it finished. */
+function unfinished(
+  stack: StackSpec,
+  ctx: StackContext,
+  status: 'skipped' | 'cancelled',
+  message: string,
+): StackResult {
   const region = regionOf(stack, ctx);
   return {
     plan: {
@@ -157,14 +207,7 @@ function skipped(stack: StackSpec, ctx: StackContext, blocker: string): StackRes
       message,
     },
     findings: [],
-    deployment: {
-      stackId: stack.id,
-      stackName: stack.stackName,
-      region,
-      status: 'skipped',
-      outputs: {},
-      message,
-    },
+    deployment: deploymentOf(stack, region, status, message),
   };
 }
 
@@ -176,11 +219,13 @@ function outcomeFindings(
 ): Finding[] {
   const d = result.deployment;
   const failedPlan = result.plan.status === 'failed' && !d;
-  if (!failedPlan && !(d && (d.status === 'failed' || d.status === 'timed-out'))) return [];
+  if (!failedPlan && !(d && ['failed', 'timed-out', 'cancelled'].includes(d.status))) return [];
   if (result.plan.status === 'blocked') return [];
   const logicalId = d?.failure?.logicalId;
   const resource =
-    logicalId && template ? entry(child(template.root, 'Resources'), logicalId) : undefined;
+    logicalId && template
+      ? entry(child(template.root, 'Resources'), logicalId.split('/')[0]!) // nested: its stack
+      : undefined;
   const cause = d?.failure ? ` ${d.failure.logicalId}: ${d.failure.reason}.` : '';
   return [
     {
@@ -188,7 +233,9 @@ function outcomeFindings(
       ruleId: d
         ? d.status === 'timed-out'
           ? DEPLOY_RULES.deployTimedOut.id
-          : DEPLOY_RULES.deployFailed.id
+          : d.status === 'cancelled'
+            ? DEPLOY_RULES.deployCancelled.id
+            : DEPLOY_RULES.deployFailed.id
         : DEPLOY_RULES.planFailed.id,
       severity: 'error',
       file: stack.template,

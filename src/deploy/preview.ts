@@ -2,6 +2,7 @@ import type { Change, ResourceChangeDetail } from '@aws-sdk/client-cloudformatio
 import type { PropertyChange, ResourceChangeEntry } from '../model/findings.js';
 import { shorten } from '../model/text.js';
 import { STATEFUL_TYPES } from '../model/stateful.js';
+import type { NestedChanges } from './changeset.js';
 
 /** Types whose changes alter who may do what: listed in the "permissions change" table. */
 const IAM_TYPES =
@@ -17,11 +18,43 @@ const POLICY_PROPERTIES = new Set([
   'ResourcePolicy',
 ]);
 
-/** Turn the change set's changes into the preview: one entry per resource, plus IAM changes. */
-export function previewChanges(changes: readonly Change[]): {
+/**
+ * Turn the change set's changes into the preview: one entry per resource, plus IAM changes. A
+ * nested stack's changes follow its stack resource, their logical ids prefixed with its path
+ * (`Storage/Bucket`), so the guard and every report treat them like the parent's own.
+ */
+export function previewChanges(
+  changes: readonly Change[],
+  mask: (text: string) => string = (text) => text,
+  nested: readonly NestedChanges[] = [],
+): {
   changes: ResourceChangeEntry[];
   iamChanges: string[];
 } {
+  const preview = previewOf(changes, mask, '');
+  for (const group of nested) {
+    const own = previewOf(group.changes, mask, group.path);
+    const parent = preview.changes.findIndex((c) => c.logicalId === group.path);
+    const after = parent < 0 ? preview.changes.length : lastUnder(preview.changes, parent) + 1;
+    preview.changes.splice(after, 0, ...own.changes);
+    preview.iamChanges.push(...own.iamChanges);
+  }
+  return preview;
+}
+
+/** The index of the last entry that belongs under the one at `index` (its nested changes). */
+function lastUnder(entries: readonly ResourceChangeEntry[], index: number): number {
+  const prefix = `${entries[index]!.logicalId}/`;
+  let last = index;
+  while (entries[last + 1]?.logicalId.startsWith(prefix)) last++;
+  return last;
+}
+
+function previewOf(
+  changes: readonly Change[],
+  mask: (text: string) => string,
+  path: string,
+): { changes: ResourceChangeEntry[]; iamChanges: string[] } {
   const entries: ResourceChangeEntry[] = [];
   const iamChanges: string[] = [];
   for (const change of changes) {
@@ -39,15 +72,16 @@ export function previewChanges(changes: readonly Change[]): {
       touched.add(name);
       if (target?.RequiresRecreation === 'Always') causes.add(name);
       if (target?.RequiresRecreation === 'Conditionally') causes.add(`${name} (conditionally)`);
-      if (target?.Attribute === 'Properties') addProperty(properties, detail);
+      if (target?.Attribute === 'Properties') addProperty(properties, detail, mask);
     }
     const entry: ResourceChangeEntry = {
-      logicalId: rc.LogicalResourceId ?? '?',
+      logicalId: `${path ? `${path}/` : ''}${rc.LogicalResourceId ?? '?'}`,
       resourceType: type,
       action,
       replacementCauses: action === 'replace' || action === 'may-replace' ? [...causes] : [],
       stateful: STATEFUL_TYPES.has(type),
       blocked: false,
+      ...(path ? { nestedIn: path } : {}),
     };
     if (rc.Action === 'Remove' && /Retain|Snapshot/.test(rc.PolicyAction ?? ''))
       entry.retained = true;
@@ -59,6 +93,11 @@ export function previewChanges(changes: readonly Change[]): {
   return { changes: entries, iamChanges };
 }
 
+/** `/Properties/A/B` (a change set's path) and `/A/B` (a drift's path) both become `A/B`. */
+export function propertyPath(path: string): string {
+  return path.replace(/^\/(Properties\/?)?/, '');
+}
+
 /** Values longer than this are shortened: a policy document says enough in a few hundred. */
 export const MAX_PROPERTY_VALUE_LENGTH = 200;
 
@@ -66,15 +105,21 @@ export const MAX_PROPERTY_VALUE_LENGTH = 200;
  * One property per path: a property evaluated both statically and dynamically has two details,
  * and the one that forces replacement (or gives the values) wins.
  */
-function addProperty(properties: Map<string, PropertyChange>, detail: ResourceChangeDetail): void {
+function addProperty(
+  properties: Map<string, PropertyChange>,
+  detail: ResourceChangeDetail,
+  mask: (text: string) => string,
+): void {
   const target = detail.Target!;
-  const path = (target.Path ?? `/Properties/${target.Name}`).replace(/^\/Properties\/?/, '');
+  // Masked before shortened: a cut must never leave the start of a secret behind.
+  const value = (v: string) => shorten(mask(v), MAX_PROPERTY_VALUE_LENGTH);
+  const path = propertyPath(target.Path ?? `/Properties/${target.Name}`);
   const known = properties.get(path);
   const property: PropertyChange = { path: path || '(all properties)' };
-  const before = target.BeforeValue ?? known?.before;
-  const after = target.AfterValue ?? known?.after;
-  if (before !== undefined) property.before = shorten(before, MAX_PROPERTY_VALUE_LENGTH);
-  if (after !== undefined) property.after = shorten(after, MAX_PROPERTY_VALUE_LENGTH);
+  const before = target.BeforeValue === undefined ? known?.before : value(target.BeforeValue);
+  const after = target.AfterValue === undefined ? known?.after : value(target.AfterValue);
+  if (before !== undefined) property.before = before;
+  if (after !== undefined) property.after = after;
   const replacement =
     target.RequiresRecreation === 'Always'
       ? 'always'
@@ -86,6 +131,9 @@ function addProperty(properties: Map<string, PropertyChange>, detail: ResourceCh
     ? `${detail.ChangeSource ?? 'change'} ${detail.CausingEntity}`
     : known?.causedBy;
   if (cause) property.causedBy = cause;
+  const live =
+    target.Drift?.ActualValue === undefined ? known?.live : value(target.Drift.ActualValue);
+  if (live !== undefined) property.live = live;
   properties.set(path, property);
 }
 

@@ -40,6 +40,14 @@ const stackKeys = {
     type: 'boolean',
     description: 'Keep failed resources for debugging instead of rolling back.',
   },
+  'stack-policy': {
+    description:
+      'Stack policy set on create and update (SetStackPolicy): the policy document, or the repository-relative path of a JSON file holding it.',
+    anyOf: [
+      { type: 'object', required: ['Statement'] },
+      { type: 'string', minLength: 1 },
+    ],
+  },
   'role-arn': { type: 'string', description: 'CloudFormation service role.' },
   region: {
     type: 'string',

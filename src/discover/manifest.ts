@@ -26,6 +26,7 @@ interface StackKeys {
   capabilities?: string[];
   'termination-protection'?: boolean;
   'disable-rollback'?: boolean;
+  'stack-policy'?: string | Record<string, unknown>;
   'role-arn'?: string;
   region?: string;
   'depends-on'?: string[];
@@ -257,10 +258,45 @@ async function resolveStack(
     capabilities: CAPABILITY_ORDER.filter((c) => capabilities.has(c)),
     terminationProtection: pick('termination-protection') ?? false,
     disableRollback: pick('disable-rollback') ?? false,
+    ...(await stackPolicy(pick('stack-policy'), options.workspace, at('stacks', id))),
     dependsOn: stack['depends-on'] ?? [],
     parameters: parameterLayers,
     where: at('stacks', id),
   };
+}
+
+/** CloudFormation takes a stack policy body of at most 16 KB. */
+const MAX_STACK_POLICY = 16_384;
+
+/** The stack policy as JSON text: written inline, or read from a JSON file in the workspace. */
+async function stackPolicy(
+  value: string | Record<string, unknown> | undefined,
+  workspace: string,
+  where: string,
+): Promise<{ stackPolicy?: string }> {
+  if (value === undefined) return {};
+  let body: string;
+  if (typeof value === 'string') {
+    const found = await readConfigFile(workspace, value, 'Stack policy');
+    if (!found) throw new UserError(`${where}: stack policy file "${value}" was not found.`);
+    try {
+      const parsed: unknown = JSON.parse(found.text);
+      if (typeof parsed !== 'object' || parsed === null || !('Statement' in parsed))
+        throw new Error('it has no Statement');
+    } catch (error) {
+      throw new UserError(
+        `${value}: not a stack policy (a JSON object with a Statement): ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+    body = found.text;
+  } else {
+    body = JSON.stringify(value);
+  }
+  if (Buffer.byteLength(body) > MAX_STACK_POLICY)
+    throw new UserError(
+      `${where}: the stack policy is over ${MAX_STACK_POLICY} bytes, CloudFormation's limit.`,
+    );
+  return { stackPolicy: body };
 }
 
 /** A parameter file: a map of values, or CloudFormation's [{ParameterKey, ParameterValue}] list. */

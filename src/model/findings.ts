@@ -10,6 +10,7 @@ export type FindingSource =
   | 'access-analyzer'
   | 'policy-check'
   | 'change-set'
+  | 'cloudformation'
   | 'stateful'
   | 'cfn-guard';
 
@@ -99,6 +100,24 @@ export interface PropertyChange {
   replacement?: 'always' | 'conditionally';
   /** What made the value change, e.g. `ParameterReference KmsKeyArn` or `ResourceAttribute Key.Arn`. */
   causedBy?: string;
+  /** A drift-aware change set (drift: revert): the live value it puts back to `after`. */
+  live?: string;
+}
+
+/** A resource whose live configuration differs from the template (drift detection). */
+export interface DriftEntry {
+  logicalId: string;
+  resourceType: string;
+  status: 'modified' | 'deleted';
+  /** The properties that differ, paths below Properties; values shortened and masked. */
+  differences: {
+    path: string;
+    kind: 'added' | 'removed' | 'changed';
+    expected?: string;
+    actual?: string;
+  }[];
+  /** The change set changes what drifted, so the live change is overwritten (or reverted). */
+  overwritten: boolean;
 }
 
 /** What a change set would do to one resource (filled by the plan stage). */
@@ -120,6 +139,11 @@ export interface ResourceChangeEntry {
   renamedTo?: string;
   /** An addition that is the resource removed under this logical id. */
   renamedFrom?: string;
+  /**
+   * The logical-id path of the nested stack this change belongs to (`Storage`, `Storage/Logs`);
+   * its own logicalId then starts with that path.
+   */
+  nestedIn?: string;
 }
 
 /** One IAM statement added or removed, as the CDK's IAM statement changes show it. */
@@ -161,6 +185,14 @@ export interface StackPlanEntry {
   message?: string;
   /** Predicted without AWS, from the template at this base commit (no credentials). */
   predictedFrom?: string;
+  /** Resources that drifted, detected before the change set (input drift other than ignore). */
+  drift?: DriftEntry[];
+  /** Why drift is missing or incomplete (detection failed, timed out or was not allowed). */
+  driftNote?: string;
+  /** The change set is drift-aware (drift: revert, deployment mode REVERT_DRIFT). */
+  revertsDrift?: boolean;
+  /** A deployed stack that left the manifest since the base commit; its resources as removals. */
+  unmanaged?: boolean;
 }
 
 /** The outcome of executing one stack's change set. */
@@ -168,9 +200,11 @@ export interface DeploymentEntry {
   stackId: string;
   stackName: string;
   region: string;
-  status: 'succeeded' | 'no-op' | 'failed' | 'timed-out' | 'skipped';
+  status: 'succeeded' | 'no-op' | 'failed' | 'timed-out' | 'cancelled' | 'skipped';
   /** Final stack status, e.g. UPDATE_COMPLETE or UPDATE_ROLLBACK_COMPLETE. */
   stackStatus?: string;
+  /** The update was cancelled (timeout or a cancelled job) and CloudFormation is rolling it back. */
+  rollingBack?: boolean;
   outputs: Record<string, string>;
   failure?: { logicalId: string; reason: string };
   message?: string;

@@ -38,6 +38,7 @@ export const INPUT_DEFAULTS = {
   'allow-replacement': '',
   'max-parallel-stacks': '4',
   'timeout-minutes': '60',
+  'cancel-on-timeout': 'true',
   'recreate-failed-stacks': 'true',
   'artifact-bucket': '',
   'change-set-name': '',
@@ -48,12 +49,16 @@ export const INPUT_DEFAULTS = {
   'guard-skip-controls': '',
   'base-ref': '',
   'cdk-app': '',
+  drift: 'report',
+  'delete-removed-stacks': 'false',
 } as const;
 
 export type InputName = keyof typeof INPUT_DEFAULTS;
 export type Mode = 'validate' | 'plan' | 'deploy' | 'execute';
 export type PolicyValidation = 'access-analyzer' | 'offline' | 'off';
 export type CommentMode = 'true' | 'false' | 'on-failure';
+/** What the plan does with drift: show it, skip detection, block on it, or revert it. */
+export type DriftMode = 'report' | 'ignore' | 'fail' | 'revert';
 
 export interface Settings {
   /** Resolved mode: `auto` has already become a concrete mode. */
@@ -121,6 +126,11 @@ export interface Settings {
     allowReplacement: string[];
     maxParallelStacks: number;
     timeoutMinutes: number;
+    /** A stack still updating at timeout-minutes is cancelled (CancelUpdateStack) and rolls back. */
+    cancelOnTimeout: boolean;
+    drift: DriftMode;
+    /** Stacks that left the manifest since the base commit are deleted (deploy mode). */
+    deleteRemovedStacks: boolean;
     recreateFailedStacks: boolean;
     artifactBucket: string;
     changeSetName: string;
@@ -282,6 +292,9 @@ export function readSettings(read: InputReader, ctx: SettingsContext): Settings 
       allowReplacement: list('allow-replacement'),
       maxParallelStacks: integer(raw('max-parallel-stacks'), 'max-parallel-stacks', 1, 32),
       timeoutMinutes: integer(raw('timeout-minutes'), 'timeout-minutes', 1, 720),
+      cancelOnTimeout: bool(raw('cancel-on-timeout'), 'cancel-on-timeout'),
+      drift: oneOf(raw('drift'), 'drift', ['report', 'ignore', 'fail', 'revert']),
+      deleteRemovedStacks: bool(raw('delete-removed-stacks'), 'delete-removed-stacks'),
       recreateFailedStacks: bool(raw('recreate-failed-stacks'), 'recreate-failed-stacks'),
       artifactBucket: raw('artifact-bucket'),
       changeSetName: raw('change-set-name'),

@@ -31,6 +31,8 @@ export interface StackSpec {
   capabilities: string[];
   terminationProtection: boolean;
   disableRollback: boolean;
+  /** The stack policy document (JSON text) set on create and update; absent: none is set. */
+  stackPolicy?: string;
   dependsOn: string[];
   parameters: ParameterLayer[];
   /** Where the stack is declared, for messages. */

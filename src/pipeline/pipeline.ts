@@ -23,6 +23,7 @@ import { resolveBase } from './base.js';
 import { planOffline } from './offline-plan.js';
 import { addDeployedStatements } from './plan-iam.js';
 import { registerValues } from './secrets.js';
+import { removedStacks } from './removed-stacks.js';
 import { validate, type Validation, type ValidateDeps } from './validate.js';
 
 /** Everything a run touches: the validation's edges plus AWS and a clock for plan and deploy. */
@@ -122,19 +123,36 @@ export async function runPipeline(settings: Settings, deps: PipelineDeps): Promi
     } else {
       // The deploy stage is loaded only when needed: validate-only runs never load the AWS SDK.
       const stage = await import('../deploy/index.js');
+      const removed =
+        settings.mode === 'execute'
+          ? undefined
+          : await removedStacks(settings, deps.env, stacks, environment, notices);
       const templateOf = templatesByStack(validation);
-      deployment = await stage.runDeployStage(
-        settings,
-        { stacks, templateOf, guard: guardPlan },
-        {
-          log: deps.log,
-          env: deps.env,
-          aws: deps.aws,
-          poller: deps.poller,
-          ...(deps.timeoutMs ? { timeoutMs: deps.timeoutMs } : {}),
-        },
-      );
-      if (settings.mode === 'plan')
+      const cancel = cancelOnSignals();
+      try {
+        deployment = await stage.runDeployStage(
+          settings,
+          {
+            stacks,
+            templateOf,
+            guard: guardPlan,
+            ...(removed ? { removed } : {}),
+          },
+          {
+            log: deps.log,
+            env: deps.env,
+            aws: deps.aws,
+            poller: deps.poller,
+            stop: cancel.signal,
+            mask: (text) => deps.redactor.secrets(text),
+            ...(deps.timeoutMs ? { timeoutMs: deps.timeoutMs } : {}),
+          },
+        );
+      } finally {
+        cancel.release();
+      }
+      if (cancel.signal.aborted) notices.push(cancelledNotice(cancel.signal, deployment));
+      if (settings.mode === 'plan' && deployment)
         notices.push(
           ...(await addDeployedStatements(deployment.plan, stacks, templateOf, deps.aws, settings)),
         );
@@ -142,6 +160,29 @@ export async function runPipeline(settings: Settings, deps: PipelineDeps): Promi
   }
   const report = buildReport(settings, deps.toolVersion, validation, deployment, notices);
   return { report: deps.redactor.deep(report), changeSets: deployment?.changeSets ?? [] };
+}
+
+/**
+ * While stacks deploy, SIGINT or SIGTERM (a cancelled job) cancels the in-flight updates instead
+ * of ending the process, so the report is still written and says what was left rolling back.
+ */
+function cancelOnSignals(): { signal: AbortSignal; release: () => void } {
+  const controller = new AbortController();
+  const handlers = (['SIGINT', 'SIGTERM'] as const).map(
+    (name) => [name, () => controller.abort(name)] as const,
+  );
+  for (const [name, handler] of handlers) process.on(name, handler);
+  return {
+    signal: controller.signal,
+    release: () => handlers.forEach(([name, handler]) => process.off(name, handler)),
+  };
+}
+
+function cancelledNotice(signal: AbortSignal, deployment: DeployStageResult): string {
+  const rollingBack = (deployment.deployments ?? [])
+    .filter((d) => d.rollingBack)
+    .map((d) => `${d.stackName} (${d.region})`);
+  return `The job was cancelled (${String(signal.reason)}) during the ${deployment.deployments ? 'deploy' : 'plan'}: ${rollingBack.length ? `left rolling back in AWS: ${rollingBack.join(', ')}` : 'no stack was left rolling back'}.`;
 }
 
 /**

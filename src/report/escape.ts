@@ -41,6 +41,30 @@ export function codeSpan(text: string): string {
   return `<code>${escapeMarkdown(text)}</code>`;
 }
 
+/** Identifiers longer than this may break inside, so a table's other columns stay in view. */
+const MAX_UNBROKEN = 24;
+
+/**
+ * Inline code for a logical id or type that may wrap: `<wbr>` where a word starts (CamelCase, after
+ * `:`, `-`, `/`, `.`, `_`), and at least every MAX_UNBROKEN characters.
+ */
+export function wrappingCodeSpan(text: string): string {
+  if (text.length <= MAX_UNBROKEN) return codeSpan(text);
+  const pieces: string[] = [];
+  let piece = '';
+  for (const [i, c] of [...text].entries()) {
+    const previous = text[i - 1] ?? '';
+    const wordStart = (/[A-Z]/.test(c) && /[a-z0-9]/.test(previous)) || /[:\-/._]/.test(previous);
+    if (piece && (wordStart || piece.length >= MAX_UNBROKEN)) {
+      pieces.push(piece);
+      piece = '';
+    }
+    piece += c;
+  }
+  pieces.push(piece);
+  return `<code>${pieces.map(escapeMarkdown).join('<wbr>')}</code>`;
+}
+
 /** Only http(s) links, percent-encoded so `)`, `<` or spaces cannot end the link early. */
 export function safeUrl(url: string | undefined): string | undefined {
   if (!url) return undefined;

@@ -13,7 +13,7 @@ import {
   type StackPlanEntry,
 } from '../model/findings.js';
 import { shorten } from '../model/text.js';
-import { codeSpan, escapeMarkdown, link } from './escape.js';
+import { codeSpan, escapeMarkdown, link, wrappingCodeSpan } from './escape.js';
 import { fileUrl, type RunContext } from './workflow-run.js';
 import { renderSuppressions } from './suppressions.js';
 import { countsLine, skippedCount } from './text.js';
@@ -71,6 +71,7 @@ const SOURCE_LABEL: Record<FindingSource, string> = {
   'access-analyzer': 'IAM Access Analyzer',
   'policy-check': 'policy check',
   'change-set': 'change set',
+  cloudformation: 'CloudFormation checks',
   stateful: 'stateful resources',
   'cfn-guard': 'cfn-guard',
 };
@@ -131,7 +132,7 @@ function plural(n: number, word: string, many = `${word}s`): string {
 
 /** The run's outcome as the comment states it; anything but passed makes on-failure comment. */
 export function outcome(report: Report): 'passed' | 'blocked' | 'deployment failed' {
-  if (report.deployments?.some((d) => d.status === 'failed' || d.status === 'timed-out')) {
+  if (report.deployments?.some((d) => ['failed', 'timed-out', 'cancelled'].includes(d.status))) {
     return 'deployment failed';
   }
   if (report.summary.blocking || report.plan?.some((p) => p.status === 'blocked')) return 'blocked';
@@ -285,7 +286,7 @@ function renderPlan(plan: readonly StackPlanEntry[], detail: Detail): string[] {
   const unchanged: string[] = [];
   for (const stack of plan) {
     const name = `${codeSpan(stack.stackName)} (${escapeMarkdown(stack.region)})`;
-    if (stack.status === 'no-changes') {
+    if (stack.status === 'no-changes' && !stack.drift?.length) {
       unchanged.push(name);
       continue;
     }
@@ -310,7 +311,7 @@ function renderPlan(plan: readonly StackPlanEntry[], detail: Detail): string[] {
           rows
             .map(
               (c) =>
-                `| ${actionLabel(c)}${c.stateful ? ' (stateful)' : ''} | ${codeSpan(c.logicalId)}${renameNote(c)} | ${codeSpan(c.resourceType)} | ${propertyCell(c, detail)} |`,
+                `| ${actionLabel(c)}${c.stateful ? ' (stateful)' : ''} | ${c.nestedIn ? '↳ ' : ''}${wrappingCodeSpan(c.logicalId)}${renameNote(c)} | ${wrappingCodeSpan(c.resourceType)} | ${propertyCell(c, detail)} |`,
             )
             .join('\n'),
       );
@@ -318,19 +319,23 @@ function renderPlan(plan: readonly StackPlanEntry[], detail: Detail): string[] {
     if (rows.length < stack.changes.length) {
       body.push(`… and ${plural(stack.changes.length - rows.length, 'change')} not listed here.`);
     }
+    body.push(...renderDrift(stack, detail));
     if (statements && !broader) body.push(statements);
     else if (!stack.iamStatements && stack.iamChanges.length) {
       body.push(
         `**IAM changes**\n\n${(detail.planRows ? stack.iamChanges : stack.iamChanges.slice(0, 5)).map((c) => `- ${escapeMarkdown(c)}`).join('\n')}`,
       );
     }
+    const drifted = stack.drift?.length
+      ? ` · ${plural(stack.drift.length, 'drifted resource')}${stack.revertsDrift ? ' (reverted)' : ''}`
+      : '';
     const changeSet = stack.changeSetName
-      ? ` · change set ${codeSpan(stack.changeSetName)}`
+      ? `${drifted} · change set ${codeSpan(stack.changeSetName)}`
       : stack.predictedFrom
         ? ` · predicted without AWS from ${codeSpan(stack.predictedFrom.slice(0, 7))}`
         : '';
     lines.push(
-      `<details${broader ? ' open' : ''}><summary>${icon} ${name}: ${stack.status === 'failed' ? 'failed' : `${stack.status === 'blocked' ? 'blocked, ' : ''}${tally || 'changes'}`}${changeSet}</summary>\n\n${body.join('\n\n') || 'No resource changes listed.'}\n\n</details>`,
+      `<details${broader ? ' open' : ''}><summary>${icon} ${name}: ${stack.unmanaged ? '🗑️ no longer managed, ' : ''}${stack.status === 'failed' ? 'failed' : `${stack.status === 'blocked' ? 'blocked, ' : ''}${tally || (stack.status === 'no-changes' ? 'no changes' : 'changes')}`}${changeSet}</summary>\n\n${body.join('\n\n') || 'No resource changes listed.'}\n\n</details>`,
     );
   }
   if (unchanged.length) lines.push(`⚪ No changes: ${unchanged.join(', ')}`);
@@ -363,6 +368,38 @@ function iamStatementTable(changes: readonly IamStatementChange[], detail: Detai
   return `**IAM statement changes**\n\n| | Policy | Effect | Principal | Actions | Resources | Condition |\n| --- | --- | --- | --- | --- | --- | --- |\n${rows.join('\n')}${more}`;
 }
 
+/**
+ * The drifted resources with the properties that differ (template → live), each marked when the
+ * change set overwrites it (or, with drift: revert, puts it back).
+ */
+function renderDrift(stack: StackPlanEntry, detail: Detail): string[] {
+  const note = stack.driftNote ? [`⚠️ ${escapeMarkdown(stack.driftNote)}`] : [];
+  if (!stack.drift?.length) return note;
+  const value = (v: string | undefined) =>
+    v === undefined ? '(none)' : codeSpan(shorten(v, detail.messageLength / 4));
+  const rows = stack.drift.map((d) => {
+    const differences = d.differences.length
+      ? d.differences
+          .map((p) => `${codeSpan(p.path)}: ${value(p.expected)} → ${value(p.actual)}`)
+          .join('<br>')
+      : d.status === 'deleted'
+        ? 'deleted outside CloudFormation'
+        : '';
+    const fate = d.overwritten
+      ? stack.revertsDrift
+        ? '↩️ reverted'
+        : '✏️ overwritten'
+      : stack.revertsDrift
+        ? '↩️ reverted'
+        : 'kept';
+    return `| ${wrappingCodeSpan(d.logicalId)} | ${wrappingCodeSpan(d.resourceType)} | ${d.status} | ${differences} | ${fate} |`;
+  });
+  return [
+    ...note,
+    `**Drift**: ${plural(stack.drift.length, 'resource')} changed outside CloudFormation (template → live)${stack.revertsDrift ? '; this drift-aware change set (REVERT_DRIFT) puts them back as the template says' : ''}.\n\n| Logical ID | Type | Drift | Properties | By this change set |\n| --- | --- | --- | --- | --- |\n${rows.join('\n')}`,
+  ];
+}
+
 function renameNote(c: ResourceChangeEntry): string {
   if (c.renamedTo) return `<br>renamed to ${codeSpan(c.renamedTo)}`;
   return c.renamedFrom ? `<br>renamed from ${codeSpan(c.renamedFrom)}` : '';
@@ -381,7 +418,8 @@ function propertyCell(c: ResourceChangeEntry, detail: Detail): string {
       const value = (v: string | undefined) =>
         v === undefined ? '(none)' : codeSpan(shorten(v, detail.messageLength / 4));
       const cause = p.causedBy ? ` (from ${codeSpan(p.causedBy)})` : '';
-      return `${mark}${codeSpan(p.path)}: ${value(p.before)} → ${value(p.after)}${cause}`;
+      const live = p.live === undefined ? '' : ` ↩️ reverts drift (live: ${value(p.live)})`;
+      return `${mark}${codeSpan(p.path)}: ${value(p.before)} → ${value(p.after)}${cause}${live}`;
     })
     .join('<br>');
 }
@@ -391,6 +429,7 @@ const DEPLOY_ICON: Record<DeploymentEntry['status'], string> = {
   'no-op': '⚪',
   failed: '❌',
   'timed-out': '⏱️',
+  cancelled: '🛑',
   skipped: '⏭️',
 };
 
@@ -401,8 +440,14 @@ function renderDeployments(deployments: readonly DeploymentEntry[]): string[] {
       : escapeMarkdown(shorten(d.message ?? '', 300));
     return `| ${codeSpan(d.stackName)} | ${escapeMarkdown(d.region)} | ${DEPLOY_ICON[d.status]} ${d.status} | ${d.stackStatus ? codeSpan(d.stackStatus) : ''} | ${detail} |`;
   });
+  const rollingBack = deployments.filter((d) => d.rollingBack);
   return [
     '#### Deployments',
+    ...(rollingBack.length
+      ? [
+          `> [!WARNING]\n> Left rolling back in AWS: ${rollingBack.map((d) => `${codeSpan(d.stackName)} (${escapeMarkdown(d.region)})`).join(', ')}. Watch them reach UPDATE_ROLLBACK_COMPLETE before the next deploy.`,
+        ]
+      : []),
     `| Stack | Region | Result | Stack status | Details |\n| --- | --- | --- | --- | --- |\n${rows.join('\n')}`,
   ];
 }

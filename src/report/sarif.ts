@@ -19,6 +19,7 @@ const SOURCE_NAME: Record<FindingSource, string> = {
   'access-analyzer': 'IAM Access Analyzer',
   'policy-check': 'IAM policy check',
   'change-set': 'CloudFormation change set',
+  cloudformation: 'CloudFormation validation and Hooks',
   stateful: 'stateful resource check',
   'cfn-guard': 'cfn-guard',
 };

@@ -67,8 +67,9 @@ export function formatPlanText(
     const predicted = p.predictedFrom
       ? `, predicted without AWS from ${p.predictedFrom.slice(0, 7)}`
       : '';
+    const unmanaged = p.unmanaged ? ', no longer managed' : '';
     lines.push(
-      `stack ${p.stackName} (${p.region}${kind}${predicted}): ${p.status === 'no-changes' ? 'no changes' : p.status === 'changes' ? `${p.changes.length} change${p.changes.length === 1 ? '' : 's'}` : p.status}`,
+      `stack ${p.stackName} (${p.region}${kind}${predicted}${unmanaged}): ${p.status === 'no-changes' ? 'no changes' : p.status === 'changes' ? `${p.changes.length} change${p.changes.length === 1 ? '' : 's'}` : p.status}`,
     );
     if (p.message) lines.push(`  ${p.message}`);
     for (const c of p.changes) {
@@ -87,8 +88,10 @@ export function formatPlanText(
         : c.renamedFrom
           ? `, renamed from ${c.renamedFrom}`
           : '';
+      // A nested stack's changes are indented under its stack resource.
+      const indent = '  '.repeat(c.nestedIn ? c.nestedIn.split('/').length : 0);
       lines.push(
-        `  ${SIGN[c.action].padEnd(4)}${c.action.padEnd(12)}${c.logicalId} (${c.resourceType})${renamed}${causes}${flags ? ` [${flags}]` : ''}`,
+        `  ${indent}${SIGN[c.action].padEnd(4)}${c.action.padEnd(12)}${c.logicalId} (${c.resourceType})${renamed}${causes}${flags ? ` [${flags}]` : ''}`,
       );
       for (const property of c.properties ?? []) lines.push(`      ${propertyText(property)}`);
     }
@@ -98,6 +101,19 @@ export function formatPlanText(
           `  iam ${c.change === 'added' ? '+' : '-'} ${c.effect} ${c.actions.join(', ')} on ${c.resources.join(', ') || '(the resource)'}${c.principals.length ? ` for ${c.principals.join(', ')}` : ''}${c.condition ? ' (with a condition)' : ''} [${c.logicalId}${c.policyName === c.logicalId ? '' : ` ${c.policyName}`}]`,
         );
     else for (const change of p.iamChanges) lines.push(`  iam: ${change}`);
+    if (p.driftNote) lines.push(`  drift: ${p.driftNote}`);
+    for (const d of p.drift ?? []) {
+      const fate = p.revertsDrift
+        ? 'reverted'
+        : d.overwritten
+          ? 'overwritten by this change set'
+          : 'kept';
+      lines.push(`  drift: ${d.logicalId} (${d.resourceType}) ${d.status} [${fate}]`);
+      for (const difference of d.differences)
+        lines.push(
+          `      ${difference.path}: ${difference.expected ?? '(none)'} → ${difference.actual ?? '(none)'} (template → live)`,
+        );
+    }
   }
   for (const d of deployments) {
     const failure = d.failure
@@ -109,6 +125,8 @@ export function formatPlanText(
       `deploy ${d.stackName} (${d.region}): ${d.status}${d.stackStatus ? ` (${d.stackStatus})` : ''}${failure}`,
     );
   }
+  const rollingBack = deployments.filter((d) => d.rollingBack).map((d) => d.stackName);
+  if (rollingBack.length) lines.push(`left rolling back in AWS: ${rollingBack.join(', ')}`);
   return lines.join('\n');
 }
 
@@ -120,5 +138,6 @@ export function propertyText(p: PropertyChange): string {
       ? ' (requires replacement)'
       : ' (may require replacement)'
     : '';
-  return `${p.path}: ${values}${replaces}${p.causedBy ? `, caused by ${p.causedBy}` : ''}`;
+  const live = p.live === undefined ? '' : `, reverts drift (live: ${p.live})`;
+  return `${p.path}: ${values}${replaces}${p.causedBy ? `, caused by ${p.causedBy}` : ''}${live}`;
 }

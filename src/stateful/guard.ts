@@ -5,9 +5,14 @@ import { STATEFUL_RULES } from './rules.js';
 
 export { STATEFUL_TYPES };
 
-/** True when input allow-replacement lets this logical id be replaced or removed. */
+/**
+ * True when input allow-replacement lets this logical id be replaced or removed; a resource of a
+ * nested stack (`Storage/Bucket`) is allowed by its path or by its own logical id.
+ */
 export function replacementAllowed(logicalId: string, allow: readonly string[]): boolean {
-  return allow.includes('*') || allow.includes(logicalId);
+  return (
+    allow.includes('*') || allow.includes(logicalId) || allow.includes(logicalId.split('/').pop()!)
+  );
 }
 
 /** A change that would destroy the stored data of a stateful resource. */
@@ -31,9 +36,13 @@ export function guardPlan(
   for (const change of entry.changes) {
     change.blocked = destroysData(change) && !replacementAllowed(change.logicalId, allow);
     if (!change.blocked) continue;
-    // A renamed resource is found under its new name; a removed one is not in the template.
+    // A renamed resource is found under its new name; a removed one is not in the template; a
+    // nested stack's resource is shown at its stack resource.
     const resource = template
-      ? resourceEntry(template, change.renamedTo ?? change.logicalId)
+      ? resourceEntry(
+          template,
+          change.nestedIn?.split('/')[0] ?? change.renamedTo ?? change.logicalId,
+        )
       : undefined;
     const verb =
       change.action === 'remove'
@@ -44,6 +53,7 @@ export function guardPlan(
     const causes = change.replacementCauses.length
       ? ` (because of ${change.replacementCauses.join(', ')})`
       : '';
+    const nested = change.nestedIn ? ` (in nested stack ${change.nestedIn})` : '';
     const renamed = change.renamedTo
       ? `: its logical id was renamed to ${change.renamedTo}, so CloudFormation deletes it and creates a new, empty one`
       : '';
@@ -58,7 +68,7 @@ export function guardPlan(
       line: resource?.keyStart.line ?? 0,
       column: resource?.keyStart.column ?? 0,
       logicalId: change.logicalId,
-      message: `Stack ${entry.stackName}${subject} ${verb} ${change.resourceType} ${change.logicalId}${causes}${renamed}, which loses its data. Add "${change.logicalId}" to input allow-replacement if that is intended.`,
+      message: `Stack ${entry.stackName}${subject} ${verb} ${change.resourceType} ${change.logicalId}${nested}${causes}${renamed}, which loses its data. Add "${change.logicalId}" to input allow-replacement if that is intended.`,
     });
   }
   if (findings.length) entry.status = 'blocked';

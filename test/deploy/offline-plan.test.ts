@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { cli as runCli, noCredentials } from '../helpers/cli.js';
 import { repository } from '../helpers/git.js';
 
-const cli = (args: string[], cwd: string) => runCli(args, cwd, noCredentials);
+const cli = (args: string[], cwd: string, env: NodeJS.ProcessEnv = noCredentials) =>
+  runCli(args, cwd, env);
 
 const BASE = `AWSTemplateFormatVersion: '2010-09-09'
 Resources:

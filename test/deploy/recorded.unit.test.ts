@@ -1,5 +1,4 @@
 import {
-  CloudFormationClient,
   CreateChangeSetCommand,
   DeleteChangeSetCommand,
   DeleteStackCommand,
@@ -10,27 +9,18 @@ import {
   UpdateTerminationProtectionCommand,
   type Change,
   type StackEvent,
-  type StackStatus,
 } from '@aws-sdk/client-cloudformation';
-import { S3Client } from '@aws-sdk/client-s3';
-import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { AwsClients } from '../../src/deploy/aws.js';
 import { formatPlanText } from '../../src/report/text.js';
 import { workspace } from '../helpers/paths.js';
+import { cfn, recordedAws as aws, stackAt as stackOf } from '../helpers/recorded.js';
 import { runStage } from '../helpers/stage.js';
 
 /**
  * Recorded CloudFormation answers for what moto does not do: Replacement and Details in changes,
  * NextToken pages, failed resources and rollbacks, termination protection.
  */
-const cfn = mockClient(CloudFormationClient);
 afterEach(() => cfn.reset());
-const aws: AwsClients = {
-  cloudFormation: async (region) =>
-    new CloudFormationClient({ region, credentials: { accessKeyId: 'a', secretAccessKey: 'b' } }),
-  s3: async (region) => new S3Client({ region }),
-};
 
 const template = `Resources:
   Database:
@@ -52,11 +42,7 @@ const files = {
   'templates/db.yaml': template,
 };
 
-const stackAt = (status: string, extra = {}) => ({
-  Stacks: [
-    { StackName: 'app-db', StackStatus: status as StackStatus, CreationTime: new Date(), ...extra },
-  ],
-});
+const stackAt = (status: string, extra = {}) => stackOf('app-db', status, extra);
 const replace = (logicalId: string, type: string, replacement: 'True' | 'Conditional'): Change => ({
   Type: 'Resource',
   ResourceChange: {
@@ -422,5 +408,25 @@ describe('property values of a recorded change set', () => {
     expect(formatPlanText(run.plan)).toMatch(
       /StorageEncrypted: true → false \(requires replacement\)/,
     );
+  });
+});
+
+describe('a refused ExecuteChangeSet', () => {
+  it('names its reason once, and no resource', async () => {
+    updatePlan([replace('Database', 'AWS::RDS::DBInstance', 'True')]);
+    cfn.on(DescribeStackEventsCommand).resolves({ StackEvents: [] });
+    const reason = 'Requires capabilities : [CAPABILITY_NAMED_IAM]';
+    cfn
+      .on(ExecuteChangeSetCommand)
+      .rejects(Object.assign(new Error(reason), { name: 'InsufficientCapabilitiesException' }));
+    const dir = await workspace(files);
+    const run = await runStage(dir, { mode: 'deploy', 'allow-replacement': '*' }, aws);
+    expect(run.deployments![0]!.failure).toBeUndefined();
+    const message = run.findings[0]!.message;
+    expect(message).toBe(`Stack app-db (deploy): ExecuteChangeSet failed: ${reason}`);
+    expect(run.findings[0]!.logicalId).toBeUndefined();
+    const text = formatPlanText(run.plan, run.deployments);
+    expect(text.split(reason)).toHaveLength(2);
+    expect(text).not.toMatch(/app-db: app-db/);
   });
 });

@@ -33,7 +33,13 @@ export async function runStage(
   dir: string,
   inputs: Partial<Record<InputName, string>>,
   aws: AwsClients | { endpoint: string },
-  options: { timeoutMs?: number; poller?: Poller } = {},
+  options: {
+    timeoutMs?: number;
+    poller?: Poller;
+    stop?: AbortSignal;
+    /** Stack ids of the manifest to treat as removed since the base commit. */
+    removed?: string[];
+  } = {},
 ): Promise<StageRun> {
   const settings = readSettings((name) => inputs[name], { env: TEST_ENV, workspace: dir });
   const manifest = await loadManifest(dir, settings.deploy.stacksFile);
@@ -57,6 +63,11 @@ export async function runStage(
     selection: settings.deploy.stacks,
     ...(environment ? { environment } : {}),
   });
+  const removed = options.removed?.map((id) => stacks.all.get(id)!);
+  if (removed) {
+    stacks.selected = stacks.selected.filter((s) => !options.removed!.includes(s.id));
+    for (const s of removed) stacks.all.delete(s.id);
+  }
   const templateOf = new Map<string, ParsedTemplate>();
   for (const stack of stacks.all.values()) {
     const parsed = parseTemplate(await fs.readFile(path.join(dir, stack.template)), stack.template);
@@ -65,13 +76,21 @@ export async function runStage(
   }
   const result = await runDeployStage(
     settings,
-    { stacks, templateOf, guard: guardPlan },
+    {
+      stacks,
+      templateOf,
+      guard: guardPlan,
+      ...(removed
+        ? { removed: { stacks: removed, manifestFile: 'iac-stacks.yaml', base: 'main' } }
+        : {}),
+    },
     {
       log,
       env: {},
       aws: clients,
       poller: options.poller ?? fastPoller,
       ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+      ...(options.stop ? { stop: options.stop } : {}),
     },
   );
   return { ...result, lines };

@@ -304,3 +304,41 @@ describe('size limits', () => {
     expect(summary).not.toContain('Shortened');
   });
 });
+
+describe('long logical ids', () => {
+  it('may break at word starts, so the other columns stay in view', () => {
+    const id = 'DataLakeCuratedZoneReplicationDestinationBucket7F3A9C21';
+    const plan: StackPlanEntry = {
+      stackId: 'lake',
+      stackName: 'lake',
+      region: 'eu-west-1',
+      status: 'changes',
+      changes: [
+        {
+          logicalId: id,
+          resourceType: 'AWS::S3::Bucket',
+          action: 'modify',
+          replacementCauses: [],
+          stateful: true,
+          blocked: false,
+        },
+        {
+          logicalId: 'Short',
+          resourceType: 'AWS::SQS::Queue',
+          action: 'add',
+          replacementCauses: [],
+          stateful: false,
+          blocked: false,
+        },
+      ],
+      iamChanges: [],
+    };
+    const body = renderComment(makeReport([], [], { plan: [plan] }), RUN, 'the job summary');
+    expect(body).toContain(
+      '<code>Data<wbr>Lake<wbr>Curated<wbr>Zone<wbr>Replication<wbr>Destination<wbr>Bucket7<wbr>F3<wbr>A9<wbr>C21</code>',
+    );
+    expect(body).toContain('| <code>Short</code> |');
+    // Hostile text stays escaped piece by piece.
+    expect(body).not.toMatch(/<wbr>[^<]*<(?!wbr|\/code)/);
+  });
+});
