@@ -30,3 +30,15 @@ export function planShards<T extends { size: number; path: string }>(
   }
   return shards.map((s) => s.items).filter((s) => s.length > 0);
 }
+
+/**
+ * A forked worker starts in milliseconds, but each one loads the resource schemas its templates
+ * use again: a second worker pays off only once there is enough template text to share.
+ */
+export const BYTES_PER_WORKER = 32 * 1024;
+
+/** How many cfn-lint workers pay off for these templates: never more than the cores. */
+export function workerCount(items: readonly { size: number }[], cores: number): number {
+  const bytes = items.reduce((sum, i) => sum + i.size, 0);
+  return Math.max(1, Math.min(cores, Math.ceil(bytes / BYTES_PER_WORKER)));
+}
