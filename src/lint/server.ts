@@ -20,7 +20,7 @@ export interface ServerOptions {
   args: readonly string[];
   cwd: string;
   env: NodeJS.ProcessEnv;
-  /** Loading cfn-lint and answering each run are bounded by this. */
+  /** Each run is bounded by this; loading cfn-lint by this or a minute, whichever is longer. */
   timeoutSeconds: number;
   stop?: AbortSignal;
 }
@@ -39,6 +39,11 @@ interface Answer {
   timedOut?: boolean;
   stdout?: string;
   stderr?: string;
+}
+
+/** Loading cfn-lint on a busy machine can take longer than a short per-run limit allows. */
+function readyMs(timeoutSeconds: number): number {
+  return Math.max(timeoutSeconds, 60) * 1000;
 }
 
 /** The server's own reply to a request later than its time limit: it is broken, not the file. */
@@ -74,7 +79,7 @@ export class LintServer {
     child.stdin!.on('error', () => {}); // a server that died: its end below answers for it
     const server = new LintServer(child, options.timeoutSeconds);
     const ready = new Promise<boolean>((resolve) => {
-      const timer = setTimeout(() => resolve(false), options.timeoutSeconds * 1000);
+      const timer = setTimeout(() => resolve(false), readyMs(options.timeoutSeconds));
       const lines = readline.createInterface({ input: child.stdout! });
       lines.on('line', (line) => {
         const answer = parseAnswer(line);

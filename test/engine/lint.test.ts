@@ -156,40 +156,53 @@ describe('cfn-lint (the real one)', () => {
     },
   );
 
-  it('isolates a file that crashes a forked worker; a killed worker is never "not installed"', async () => {
-    // A trusted .cfnlintrc's own rule (append_rules) that dies of SIGSEGV on a resource named Crash.
-    const ws = await workspace({
-      '.cfnlintrc': 'append_rules:\n  - crash_rules\n',
-      'crash_rules/crash.py': [
-        'import os, signal',
-        'from cfnlint.rules import CloudFormationLintRule',
-        'class Crash(CloudFormationLintRule):',
-        "    id = 'E9901'",
-        "    shortdesc = description = 'dies on Crash'",
-        '    def match(self, cfn):',
-        "        if 'Crash' in cfn.template.get('Resources', {}):",
-        '            os.kill(os.getpid(), signal.SIGSEGV)',
-        '        return []',
-        '',
-      ].join('\n'),
-      'crash.yaml': 'Resources:\n  Crash:\n    Type: AWS::SNS::Topic\n',
-      'a.yaml': 'Resources:\n  Q:\n    Type: AWS::SQS::Queue\n    Properties:\n      Bogus: 1\n',
-      'b.yaml': { copy: 'valid/bucket.yaml' },
-    });
-    const targets = ['crash.yaml', 'a.yaml', 'b.yaml'].map((f) => ({
-      path: path.join(ws, f),
-      file: f,
-      size: 1,
-    }));
-    const findings = await lintTemplates(targets, options(ws, { cores: 1 }));
-    expect(findings.map((f) => `${f.file} ${f.ruleId}`).sort()).toEqual([
-      'a.yaml E3002',
-      'crash.yaml L1001',
-    ]);
-    expect(findings.find((f) => f.ruleId === 'L1001')!.message).toMatch(
-      /could not check this file: killed by SIGSEGV\./,
-    );
+  /** A trusted .cfnlintrc's own rule (append_rules) that misbehaves on a resource of that name. */
+  const misbehaving = (crash: string) => ({
+    '.cfnlintrc': 'append_rules:\n  - odd_rules\n',
+    'odd_rules/odd.py': [
+      'import os, signal, time',
+      'from cfnlint.rules import CloudFormationLintRule',
+      'class Odd(CloudFormationLintRule):',
+      "    id = 'E9901'",
+      "    shortdesc = description = 'misbehaves'",
+      '    def match(self, cfn):',
+      "        resources = cfn.template.get('Resources', {})",
+      "        if 'Crash' in resources: os.kill(os.getpid(), signal.SIGSEGV)",
+      "        if 'Slow' in resources: time.sleep(60)",
+      '        return []',
+      '',
+    ].join('\n'),
+    [`${crash.toLowerCase()}.yaml`]: `Resources:\n  ${crash}:\n    Type: AWS::SNS::Topic\n`,
+    'a.yaml': 'Resources:\n  Q:\n    Type: AWS::SQS::Queue\n    Properties:\n      Bogus: 1\n',
   });
+
+  it.each([
+    ['Crash', /could not check this file: killed by SIGSEGV\./],
+    ['Slow', /could not check this file: timed out after 5 s/],
+  ])(
+    'isolates a file on which a forked worker fails (%s); a killed worker is never "not installed"',
+    async (culprit, message) => {
+      const ws = await workspace(misbehaving(culprit));
+      const file = `${culprit.toLowerCase()}.yaml`;
+      const targets = [file, 'a.yaml'].map((f) => ({
+        path: path.join(ws, f),
+        file: f,
+        size: 1,
+      }));
+      const said: string[] = [];
+      const log = { ...silentLogger, info: (m: string) => said.push(m) };
+      const findings = await lintTemplates(
+        targets,
+        options(ws, { cores: 1, timeoutSeconds: 5, log }),
+      );
+      expect(said.join('\n')).toMatch(/forked by one Python process/);
+      expect(findings.map((f) => `${f.file} ${f.ruleId}`).sort()).toEqual([
+        'a.yaml E3002',
+        `${file} L1001`,
+      ]);
+      expect(findings.find((f) => f.ruleId === 'L1001')!.message).toMatch(message);
+    },
+  );
 
   it('reads exit code 128 + N of a wrapper script as the signal N that killed cfn-lint', async () => {
     const ws = await workspace({
