@@ -12,7 +12,7 @@ import type { CacheScope, LintCache } from './cache.js';
 import { LINT_RULES } from './rules.js';
 import { pythonOf } from './install.js';
 import { LintServer, type RunEnd } from './server.js';
-import { planShards, workerCount } from './shards.js';
+import { forkedShardCount, planShards, workerCount } from './shards.js';
 
 export interface LintTarget {
   /** Absolute path handed to cfn-lint (a rendering lives in a temporary folder). */
@@ -210,7 +210,9 @@ async function lintWith(
     await Promise.all(parts.map(async (part) => check(part, await run(part))));
   };
   await Promise.all(
-    planShards(targets, workers).map(async (shard) => check(shard, await run(shard))),
+    planShards(targets, server ? forkedShardCount(targets, workers) : workers).map(async (shard) =>
+      check(shard, await run(shard)),
+    ),
   );
   return findings;
 }
