@@ -36,6 +36,8 @@ execFileSync(
   ['node_modules/tsx/dist/cli.mjs', 'scripts/iam-catalogue.ts', 'dist/lib/iam-catalogue.json.br'],
   { stdio: 'inherit' },
 );
+// The cfn-lint server (src/lint/server.ts) is a Python script run from beside the bundle.
+fs.copyFileSync('src/lint/cfnlint_server.py', 'dist/lib/cfnlint_server.py');
 // Guard packs are read at run time from beside the bundle (src/guard/pack.ts), not bundled as code.
 fs.cpSync(
   'node_modules/@cdklabs/cdk-validator-cfnguard/rules/control-tower',

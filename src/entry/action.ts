@@ -1,7 +1,13 @@
 import os from 'node:os';
 import path from 'node:path';
 import * as core from '@actions/core';
-import { jobRedactor, realEdges, type EdgeOptions } from '../pipeline/edges.js';
+import {
+  actionsLintCache,
+  jobRedactor,
+  realEdges,
+  type ActionsCache,
+  type EdgeOptions,
+} from '../pipeline/edges.js';
 import { describeError } from '../model/errors.js';
 import { logSafe, withoutWorkflowCommands } from '../model/text.js';
 import { writeFileInside } from '../model/files.js';
@@ -29,6 +35,18 @@ const actionsCache: FolderCache = {
   async restore(folder, key) {
     const cache = await import('@actions/cache');
     return (await cache.restoreCache([folder], key)) !== undefined;
+  },
+  async save(folder, key) {
+    const cache = await import('@actions/cache');
+    await cache.saveCache([folder], key);
+  },
+};
+
+/** The Actions cache for cfn-lint results: the newest entry matching the first key prefix that has one. */
+const actionsResultsCache: ActionsCache = {
+  async restore(folder, keys) {
+    const cache = await import('@actions/cache');
+    return await cache.restoreCache([folder], keys[0]!, [...keys]);
   },
   async save(folder, key) {
     const cache = await import('@actions/cache');
@@ -71,11 +89,14 @@ export function runnerEdges(env: NodeJS.ProcessEnv = process.env): ActionEdges {
       return true;
     },
     publishing: (log, redactor) => actionPublishDeps(env, log, redactor),
-    pipeline: (settings, options) =>
-      realEdges(settings, {
+    pipeline: (settings, options) => {
+      const lintCache = actionsLintCache(actionsResultsCache, env, options.log);
+      return realEdges(settings, {
         ...options,
+        ...(lintCache ? { lintCache } : {}),
         ...(env.RUNNER_TOOL_CACHE ? { toolCache: env.RUNNER_TOOL_CACHE, cache: actionsCache } : {}),
-      }),
+      });
+    },
   };
 }
 

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { jobRedactor, realEdges } from '../pipeline/edges.js';
+import { folderLintCache, jobRedactor, realEdges } from '../pipeline/edges.js';
 import { describeError, UserError } from '../model/errors.js';
 import { logSafe } from '../model/text.js';
 import { writeFileInside } from '../model/files.js';
@@ -37,6 +37,8 @@ Options:
   --stacks-file FILE           stack manifest for plan/deploy (default iac-stacks.yaml)
   --endpoint-url URL           send AWS calls to this endpoint (e.g. a local moto server)
   --base-ref REF               plan without AWS credentials: compare with this commit
+  --no-cache                   check every template again: do not reuse cfn-lint results kept
+                               in node_modules/.cache/iac-action/ for unchanged templates
   --<input> VALUE              any action input, e.g. --cfn-lint-args "--include-checks I"
   -h, --help                   show this help
   -v, --version                show the version
@@ -78,6 +80,7 @@ export async function main(
       summary: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'v' },
+      'no-cache': { type: 'boolean' },
     };
     for (const name of Object.keys(INPUT_DEFAULTS)) options[name] = { type: 'string' };
     let parsed;
@@ -106,6 +109,7 @@ export async function main(
     const read = (name: InputName): string | undefined => {
       if (name === 'templates' && paths.length) return paths.join('\n');
       if (name === 'mode') return command;
+      if (name === 'cache' && values['no-cache']) return 'false';
       const value = values[name];
       return typeof value === 'string' ? value : undefined;
     };
@@ -122,7 +126,7 @@ export async function main(
     );
     const { report } = await runPipeline(
       settings,
-      realEdges(settings, { log, env: io.env, redactor }),
+      realEdges(settings, { log, env: io.env, redactor, lintCache: folderLintCache(io.cwd) }),
     );
     const plan = report.plan ? formatPlanText(report.plan, report.deployments) : '';
     const output = FORMATTERS[format as (typeof FORMATS)[number]](report);

@@ -1,13 +1,18 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import pLimit from 'p-limit';
 import type { Finding } from '../model/findings.js';
+import type { Logger } from '../model/logger.js';
 import { UserError } from '../model/errors.js';
 import { findingOf } from '../model/rules.js';
 import { toFinding, type CfnLintResult } from './findings.js';
+import type { CacheScope, LintCache } from './cache.js';
 import { LINT_RULES } from './rules.js';
-import { planShards } from './shards.js';
+import { pythonOf } from './install.js';
+import { LintServer, type RunEnd } from './server.js';
+import { forkedShardCount, planShards, workerCount } from './shards.js';
 
 export interface LintTarget {
   /** Absolute path handed to cfn-lint (a rendering lives in a temporary folder). */
@@ -15,6 +20,8 @@ export interface LintTarget {
   /** Repository-relative file the findings are reported against. */
   file: string;
   size: number;
+  /** The text cfn-lint checks: with a cache, unchanged texts are not checked again. */
+  content?: string | Uint8Array;
 }
 
 export interface LintOptions {
@@ -28,6 +35,11 @@ export interface LintOptions {
   env: NodeJS.ProcessEnv;
   /** Stops every cfn-lint process of the run (SIGINT / SIGTERM of our own process). */
   stop?: AbortSignal;
+  /** One cfn-lint command per shard instead of the workers of one server (tests compare both). */
+  command?: boolean;
+  log?: Logger;
+  /** cfn-lint results of earlier runs, by content; this run's results are added to it. */
+  cache?: LintCache;
 }
 
 export const INSTALL_HINT =
@@ -52,9 +64,11 @@ type ShardOutcome = { ok: true; results: CfnLintResult[] } | { ok: false; failur
 const PROBE_TEMPLATE = 'Resources:\n  Probe:\n    Type: AWS::SNS::Topic\n';
 
 /**
- * Lint every target with as few cfn-lint processes as the cores and the argument length allow,
- * and merge their findings. A process that fails is split and re-run until the file that breaks
- * it stands alone; that file gets a finding saying why, every other file keeps its findings.
+ * Lint every target not in the cache, in size-balanced shards: each shard a worker forked by one
+ * Python process that loaded cfn-lint once (or, where its Python is unknown, a cfn-lint command
+ * of its own), as many at a time as pay off. A shard that fails is split and re-run until the file
+ * that breaks it stands alone; that file gets a finding saying why, every other file keeps its
+ * findings.
  */
 export async function lintTemplates(
   targets: readonly LintTarget[],
@@ -63,12 +77,107 @@ export async function lintTemplates(
   if (targets.length === 0) return [];
   const byPath = new Map(targets.map((t) => [t.path, t.file]));
   const args = optionArgs(options);
-  const slots = pLimit(Math.max(1, options.cores));
+  const scope = options.cache?.scope(args, options.cwd);
+  const findings: Finding[] = [];
+  const keys = new Map<string, string>();
+  const unchecked: LintTarget[] = [];
+  for (const target of targets) {
+    const key =
+      scope && target.content !== undefined ? scope.keyOf(target.content, target.file) : undefined;
+    const cached = key ? scope!.get(key) : undefined;
+    if (key && !cached) keys.set(target.path, key);
+    if (!cached) {
+      unchecked.push(target);
+      continue;
+    }
+    for (const result of cached) {
+      const finding = toFinding({ ...result, Filename: target.path }, (f) => byPath.get(f));
+      if (finding) findings.push(finding);
+    }
+  }
+  const fromCache = targets.length - unchecked.length;
+  if (unchecked.length === 0) {
+    options.log?.info(
+      `cfn-lint: all ${targets.length} templates unchanged, results from the cache.`,
+    );
+    return findings;
+  }
+  const workers = workerCount(unchecked, options.cores);
+  const server = options.command ? undefined : await startServer(args, options);
+  options.log?.info(
+    `cfn-lint: ${unchecked.length} template${unchecked.length === 1 ? '' : 's'} to check${fromCache ? ` (${fromCache} unchanged, from the cache)` : ''}, ${workers} at a time, ${server ? 'in workers forked by one Python process that loaded cfn-lint once' : 'one cfn-lint process per shard'}.`,
+  );
+  const remember = scope
+    ? (shard: readonly LintTarget[], results: readonly CfnLintResult[]) => {
+        cacheResults(scope, keys, shard, results);
+      }
+    : undefined;
+  try {
+    findings.push(...(await lintWith(unchecked, byPath, args, workers, options, server, remember)));
+    return findings;
+  } finally {
+    server?.close();
+  }
+}
+
+/**
+ * Keep each file's results under its key; not when a result names no file of the shard or quotes
+ * the path cfn-lint was given (a rendering's scratch path differs from run to run).
+ */
+function cacheResults(
+  scope: CacheScope,
+  keys: ReadonlyMap<string, string>,
+  shard: readonly LintTarget[],
+  results: readonly CfnLintResult[],
+): void {
+  const paths = new Set(shard.map((t) => t.path));
+  if (results.some((r) => !r || typeof r.Filename !== 'string' || !paths.has(r.Filename))) return;
+  for (const target of shard) {
+    const key = keys.get(target.path);
+    const own = results.filter((r) => r.Filename === target.path);
+    if (key && !own.some((r) => typeof r.Message === 'string' && r.Message.includes(target.path)))
+      scope.set(key, own);
+  }
+}
+
+async function startServer(
+  args: readonly string[],
+  options: LintOptions,
+): Promise<LintServer | undefined> {
+  const python = await pythonOf(options.executable);
+  if (!python) return undefined;
+  return await LintServer.start({
+    python,
+    args,
+    cwd: options.cwd,
+    env: lintEnvironment(options.env),
+    timeoutSeconds: options.timeoutSeconds,
+    ...(options.stop ? { stop: options.stop } : {}),
+  });
+}
+
+async function lintWith(
+  targets: readonly LintTarget[],
+  byPath: ReadonlyMap<string, string>,
+  args: readonly string[],
+  workers: number,
+  options: LintOptions,
+  server: LintServer | undefined,
+  remember?: (shard: readonly LintTarget[], results: readonly CfnLintResult[]) => void,
+): Promise<Finding[]> {
+  const slots = pLimit(workers);
+  const runOnce = async (paths: readonly string[], stdin?: string): Promise<ShardOutcome> => {
+    const served = await server?.run(paths, stdin);
+    const end =
+      served ?? (await runCommand(paths.length ? [...args, '--', ...paths] : args, options, stdin));
+    return outcomeOf(end, options);
+  };
+  // The server hands its paths to cfn-lint's own argument parser: escaped the same way.
   const run = (shard: readonly LintTarget[]) =>
-    slots(() => runCfnLint([...args, '--', ...shard.map((t) => globEscape(t.path))], options));
+    slots(() => runOnce(shard.map((t) => globEscape(t.path))));
   let probe: Promise<ShardOutcome> | undefined;
   const setupIsBroken = async (): Promise<Failure | undefined> => {
-    probe ??= slots(() => runCfnLint(args, options, PROBE_TEMPLATE));
+    probe ??= slots(() => runOnce([], PROBE_TEMPLATE));
     const outcome = await probe;
     return outcome.ok ? undefined : outcome.failure;
   };
@@ -76,6 +185,7 @@ export async function lintTemplates(
   const findings: Finding[] = [];
   const check = async (shard: readonly LintTarget[], outcome: ShardOutcome): Promise<void> => {
     if (outcome.ok) {
+      remember?.(shard, outcome.results);
       for (const result of outcome.results) {
         const finding = toFinding(result, (filename) => byPath.get(filename));
         if (finding) findings.push(finding);
@@ -100,7 +210,9 @@ export async function lintTemplates(
     await Promise.all(parts.map(async (part) => check(part, await run(part))));
   };
   await Promise.all(
-    planShards(targets, options.cores).map(async (shard) => check(shard, await run(shard))),
+    planShards(targets, server ? forkedShardCount(targets, workers) : workers).map(async (shard) =>
+      check(shard, await run(shard)),
+    ),
   );
   return findings;
 }
@@ -153,12 +265,12 @@ function optionArgs(options: LintOptions): string[] {
   ];
 }
 
-/** One cfn-lint process; with no template path in `args` it reads `stdin`. */
-async function runCfnLint(
+/** The cfn-lint command in a process of its own; with no template path in `args` it reads `stdin`. */
+async function runCommand(
   args: readonly string[],
   options: LintOptions,
   stdin?: string,
-): Promise<ShardOutcome> {
+): Promise<RunEnd> {
   const result = await execa(options.executable, args, {
     cwd: options.cwd,
     env: lintEnvironment(options.env),
@@ -169,32 +281,62 @@ async function runCfnLint(
     ...(options.stop ? { cancelSignal: options.stop } : {}),
     ...(stdin === undefined ? { stdin: 'ignore' as const } : { input: stdin }),
   });
+  const started = !(result.failed && result.exitCode === undefined && !result.signal);
+  return {
+    timedOut: result.timedOut,
+    ...(result.signal ? { signal: result.signal } : {}),
+    ...(result.exitCode !== undefined ? { exitCode: result.exitCode } : {}),
+    ...(started || result.timedOut
+      ? {}
+      : {
+          startError: {
+            ...((result as { code?: string }).code
+              ? { code: (result as { code?: string }).code }
+              : {}),
+            message: result.shortMessage ?? 'unknown error',
+          },
+        }),
+    stdout: String(result.stdout ?? ''),
+    stderr: String(result.stderr ?? ''),
+  };
+}
+
+/** What a run's end means: a report, or why there is none (never "not installed" for a signal). */
+function outcomeOf(end: RunEnd, options: LintOptions): ShardOutcome {
   const fail = (kind: Failure['kind'], detail: string): ShardOutcome => ({
     ok: false,
     failure: { kind, detail },
   });
-  if (result.timedOut)
+  if (end.timedOut)
     return fail('timeout', `timed out after ${options.timeoutSeconds} s (input cfn-lint-timeout)`);
-  if (result.signal) return fail('signal', `killed by ${result.signal}`);
-  if (result.failed && result.exitCode === undefined) {
-    return (result as { code?: string }).code === 'ENOENT'
+  if (end.signal) return fail('signal', `killed by ${end.signal}`);
+  if (end.startError) {
+    return end.startError.code === 'ENOENT'
       ? fail('missing', `cfn-lint was not found (${options.executable}).`)
-      : fail('unstartable', result.shortMessage ?? String(result.exitCode));
+      : fail('unstartable', end.startError.message);
   }
   let parsed: unknown;
   try {
-    parsed = JSON.parse(String(result.stdout ?? '').trim() || 'null');
+    parsed = JSON.parse(end.stdout.trim() || 'null');
   } catch {
     parsed = undefined;
   }
   if (Array.isArray(parsed)) return { ok: true, results: parsed as CfnLintResult[] };
-  const stderr = String(result.stderr ?? '')
+  // A wrapper script (a shell shim) reports its child's signal as exit code 128 + N.
+  const signal = signalOfExitCode(end.exitCode);
+  if (signal) return fail('signal', `killed by ${signal} (exit code ${end.exitCode})`);
+  const stderr = end.stderr
     .split('\n')
     .filter((l) => l.trim())
     .slice(-5)
     .join('\n');
   return fail(
     'crash',
-    `exit code ${result.exitCode} without a JSON report${stderr ? `:\n${stderr}` : ''}`,
+    `exit code ${end.exitCode} without a JSON report${stderr ? `:\n${stderr}` : ''}`,
   );
+}
+
+function signalOfExitCode(code: number | undefined): string | undefined {
+  if (code === undefined || code <= 128) return undefined;
+  return Object.entries(os.constants.signals).find(([, n]) => n === code - 128)?.[0];
 }

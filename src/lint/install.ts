@@ -107,6 +107,19 @@ export async function firstLines(file: string): Promise<string> {
 }
 
 /**
+ * The Python that runs a pip-installed script: its `#!/abs/python` line, or the `exec '/abs/python'`
+ * line pip writes when that path is too long for a shebang. Undefined for anything else (a binary,
+ * a wrapper script): then only the command itself knows how to start cfn-lint.
+ */
+export async function pythonOf(executable: string): Promise<string | undefined> {
+  const head = await firstLines(executable).catch(() => '');
+  const interpreter =
+    /^#!(\/\S*python[\d.]*)\s*$/m.exec(head.split('\n')[0] ?? '')?.[1] ??
+    /^'''exec' '?(\/[^'\s]*python[\d.]*)'? "\$0" "\$@"/m.exec(head)?.[1];
+  return interpreter && (await exists(interpreter)) ? interpreter : undefined;
+}
+
+/**
  * A pyenv shim runs a chain of shell scripts (a tenth of a second or more) before Python starts,
  * for every process. Ask pyenv once which script it runs, and run that directly.
  */

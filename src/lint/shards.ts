@@ -2,13 +2,13 @@
 export const MAX_ARGUMENT_BYTES = 512 * 1024;
 
 /**
- * Split templates over a few cfn-lint processes, balanced by size (largest first onto the lightest
- * shard). Each process costs about a second to start, so small runs stay in one process; long path
- * lists get more shards than cores, so no shard's arguments pass `maxArgumentBytes`.
+ * Split templates into about `wanted` shards balanced by size (largest first onto the lightest
+ * shard), at least 4 templates each; long path lists get more shards, so no shard's arguments
+ * pass `maxArgumentBytes`.
  */
 export function planShards<T extends { size: number; path: string }>(
   items: readonly T[],
-  cores: number,
+  wanted: number,
   perShardMinimum = 4,
   maxArgumentBytes = MAX_ARGUMENT_BYTES,
 ): T[][] {
@@ -19,7 +19,7 @@ export function planShards<T extends { size: number; path: string }>(
   const count = Math.max(
     1,
     byArguments,
-    Math.min(cores, Math.floor(items.length / perShardMinimum)),
+    Math.min(wanted, Math.floor(items.length / perShardMinimum)),
   );
   const shards = Array.from({ length: count }, () => ({ size: 0, items: [] as T[] }));
   for (const item of [...items].sort((a, b) => b.size - a.size)) {
@@ -29,4 +29,32 @@ export function planShards<T extends { size: number; path: string }>(
     lightest.size += item.size;
   }
   return shards.map((s) => s.items).filter((s) => s.length > 0);
+}
+
+/**
+ * A forked worker starts in milliseconds, but each one loads the resource schemas its templates
+ * use again: a second worker pays off only once there is enough template text to share.
+ */
+export const BYTES_PER_WORKER = 32 * 1024;
+
+/** How many cfn-lint workers pay off for these templates: never more than the cores. */
+export function workerCount(items: readonly { size: number }[], cores: number): number {
+  const bytes = items.reduce((sum, i) => sum + i.size, 0);
+  return Math.max(1, Math.min(cores, Math.ceil(bytes / BYTES_PER_WORKER)));
+}
+
+/**
+ * Forked workers cost no start-up, so their shards stay small: a shard's time limit then only
+ * needs to cover a few hundred KiB on a busy machine, and a failing shard costs little to split.
+ */
+export const FORKED_SHARD_BYTES = 256 * 1024;
+export const FORKED_SHARD_TEMPLATES = 200;
+
+export function forkedShardCount(items: readonly { size: number }[], workers: number): number {
+  const bytes = items.reduce((sum, i) => sum + i.size, 0);
+  return Math.max(
+    workers,
+    Math.ceil(bytes / FORKED_SHARD_BYTES),
+    Math.ceil(items.length / FORKED_SHARD_TEMPLATES),
+  );
 }

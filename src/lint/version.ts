@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
 import { lintEnvironment } from './cfnlint.js';
-import { firstLines } from './install.js';
+import { pythonOf } from './install.js';
 
 /**
  * The installed cfn-lint's version, e.g. "1.51.0". `cfn-lint --version` costs a whole Python start
@@ -30,9 +30,8 @@ export async function cfnLintVersion(
 }
 
 async function versionFromMetadata(executable: string): Promise<string | undefined> {
-  const head = await firstLines(executable);
-  const interpreter = /^#!(\S*python[\d.]*)\s*$/m.exec(head.split('\n')[0] ?? '')?.[1];
-  if (!interpreter || !path.isAbsolute(interpreter)) return undefined;
+  const interpreter = await pythonOf(executable);
+  if (!interpreter) return undefined;
   // The prefix of the interpreter as invoked (a venv's bin/python is a link; keep the venv).
   const lib = path.join(path.dirname(path.dirname(interpreter)), 'lib');
   for (const python of await fs.readdir(lib)) {

@@ -118,6 +118,26 @@ async function writeChecked(
   }
 }
 
+/**
+ * A file's text when it is a regular file (not through a link) of at most `maxBytes`; undefined
+ * when it is missing, a link, not a file, or larger. For files a previous run or a cache left.
+ */
+export async function readFileBounded(file: string, maxBytes: number): Promise<string | undefined> {
+  let handle: fs.FileHandle;
+  try {
+    handle = await fs.open(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch {
+    return undefined;
+  }
+  try {
+    const stat = await handle.stat();
+    if (!stat.isFile() || stat.size > maxBytes) return undefined;
+    return await handle.readFile('utf8');
+  } finally {
+    await handle.close();
+  }
+}
+
 export async function exists(file: string): Promise<boolean> {
   try {
     await fs.access(file);

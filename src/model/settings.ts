@@ -16,6 +16,7 @@ export const INPUT_DEFAULTS = {
   'cfn-lint-args': '',
   'cfn-lint-timeout': '300',
   'trust-repo-config': 'false',
+  cache: 'true',
   'policy-validation': 'auto',
   'policy-concurrency': '8',
   'check-no-public-access': 'false',
@@ -80,6 +81,8 @@ export interface Settings {
     extraArgs: string[];
     timeoutSeconds: number;
     trustRepoConfig: boolean;
+    /** Reuse cfn-lint results of unchanged templates from earlier runs (input `cache`). */
+    cache: boolean;
   };
   policies: {
     validation: PolicyValidation;
@@ -254,6 +257,7 @@ export function readSettings(read: InputReader, ctx: SettingsContext): Settings 
       extraArgs: splitArgs(raw('cfn-lint-args')),
       timeoutSeconds: integer(raw('cfn-lint-timeout'), 'cfn-lint-timeout', 5, 3600),
       trustRepoConfig,
+      cache: bool(raw('cache'), 'cache'),
     },
     policies: {
       validation,

@@ -11,8 +11,10 @@ import { loadTemplate, renderingRefusal } from '../discover/load.js';
 import { withNestedStacks } from '../discover/nested.js';
 import { createRenderer, RENDERER_HAS_NO_NETWORK } from '../discover/render.js';
 import { guardEnabled, runGuard, type GuardRun, type GuardTarget } from '../guard/index.js';
+import { LintCache, type CacheStore } from '../lint/cache.js';
 import { lintTemplates, type LintTarget } from '../lint/cfnlint.js';
 import type { CdkTemplate } from '../model/cdk.js';
+import { describeError } from '../model/errors.js';
 import type { Finding, PolicyEntry, SuppressionEntry, TemplateEntry } from '../model/findings.js';
 import type { Logger } from '../model/logger.js';
 import type { Redactor } from '../model/redact.js';
@@ -44,6 +46,8 @@ export interface ValidateDeps {
   /** Reports the version of that executable; runs beside the lint itself. */
   cfnLintVersion: (executable: string) => Promise<string | undefined>;
   checkPolicies?: PolicyChecker;
+  /** Where cfn-lint results of earlier runs are kept (input `cache`); none: every file is linted. */
+  lintCache?: CacheStore;
   /** Resolves the cfn-guard executable; only called when input guard-rules or guard-packs is set. */
   locateCfnGuard?: () => Promise<string>;
 }
@@ -200,11 +204,16 @@ export async function validate(
         );
         await fs.writeFile(lintPath, content);
       }
-      lintTargets.push({ path: lintPath, file: source.file, size: content.length });
+      lintTargets.push({ path: lintPath, file: source.file, size: content.length, content });
       lintRegions.set(lintPath, source.cdk?.region ?? settings.aws.region);
     }
 
     const executable = lintTargets.length ? await deps.locateCfnLint() : undefined;
+    const versionRun = executable ? deps.cfnLintVersion(executable) : Promise.resolve(undefined);
+    const cache =
+      executable && settings.lint.cache && deps.lintCache
+        ? await openLintCache(deps.lintCache, await versionRun, deps.log)
+        : undefined;
     const lintRun = executable
       ? Promise.all(
           [...new Set(lintRegions.values())].map((region) =>
@@ -219,13 +228,19 @@ export async function validate(
                 cores: deps.cores,
                 env: deps.env,
                 stop: stopping.signal,
+                log: deps.log,
+                ...(cache ? { cache } : {}),
               },
             ),
           ),
-        ).then((runs) => runs.flat())
+        )
+          .then((runs) => runs.flat())
+          .then(async (found) => {
+            if (cache?.changed) await saveLintCache(deps.lintCache!, cache, deps.log);
+            return found;
+          })
       : Promise.resolve([]);
     lintRun.catch(() => {}); // awaited below; this only keeps an early failure from going unhandled
-    const versionRun = executable ? deps.cfnLintVersion(executable) : Promise.resolve(undefined);
     const guardExecutable =
       lintTargets.length && deps.locateCfnGuard && guardEnabled(settings)
         ? await deps.locateCfnGuard()
@@ -308,6 +323,38 @@ export async function validate(
   } finally {
     stopping.release();
     await fs.rm(scratch, { recursive: true, force: true });
+  }
+}
+
+/** The stored results, when the version is known (it is part of every key); a bad store warns. */
+async function openLintCache(
+  store: CacheStore,
+  version: string | undefined,
+  log: Logger,
+): Promise<LintCache | undefined> {
+  if (!version) return undefined;
+  let text: string | undefined;
+  try {
+    text = await store.read();
+  } catch (error) {
+    log.warning(
+      `The cfn-lint cache could not be read, every template is checked: ${describeError(error)}`,
+    );
+  }
+  const cache = LintCache.parse(text, version);
+  if (cache.dropped)
+    log.warning(
+      `The cfn-lint cache held ${cache.dropped} malformed entr${cache.dropped === 1 ? 'y' : 'ies'}: dropped, and their templates checked again.`,
+    );
+  return cache;
+}
+
+/** A cache that cannot be saved only costs the next run time: a warning, never a failed run. */
+async function saveLintCache(store: CacheStore, cache: LintCache, log: Logger): Promise<void> {
+  try {
+    await store.write(cache.serialize());
+  } catch (error) {
+    log.warning(`The cfn-lint cache could not be saved: ${describeError(error)}`);
   }
 }
 

@@ -5,9 +5,10 @@ import { lintTemplates, type LintOptions } from '../../src/lint/cfnlint.js';
 import { cfnLintVersion } from '../../src/lint/version.js';
 import { locateCfnLint, which } from '../../src/lint/install.js';
 import { silentLogger } from '../../src/model/logger.js';
-import { workspace } from '../helpers/paths.js';
+import { FIXTURES, workspace } from '../helpers/paths.js';
 
-const cfnLint = (await which('cfn-lint', process.env))!;
+// The script pyenv's shim runs, as the pipeline gets it: its Python can start the server.
+const cfnLint = await locateCfnLint({ env: process.env, version: '1.51.0', log: silentLogger });
 const options = (cwd: string, extra: Partial<LintOptions> = {}): LintOptions => ({
   executable: cfnLint,
   region: 'us-east-1',
@@ -85,6 +86,32 @@ describe('cfn-lint (the real one)', () => {
     expect(two.map(key).sort()).toEqual(one.map(key).sort());
   });
 
+  it('finds with its forked workers exactly what the cfn-lint command finds, on every fixture', async () => {
+    const fixtures = [
+      'valid/bucket.yaml',
+      'valid/queue.json',
+      'policies/all-types.yaml',
+      ...['bucket', 'iam', 'network', 'queue'].map((n) => `sample/templates/${n}.yaml`),
+      ...['broken.json', 'duplicate-keys.yaml', 'empty.yaml', 'not-a-template.yaml']
+        .concat(['syntax.yaml', 'tabs.yaml', 'unknown-tag.yaml'])
+        .map((n) => `malformed/${n}`),
+    ];
+    const ws = await workspace({});
+    const targets = fixtures.map((f) => ({ path: path.join(FIXTURES, f), file: f, size: 1 }));
+    const said: string[] = [];
+    const log = { ...silentLogger, info: (m: string) => said.push(m) };
+    const forked = await lintTemplates(targets, options(ws, { log }));
+    const command = await lintTemplates(targets, options(ws, { command: true, log }));
+    expect(said).toEqual([
+      expect.stringMatching(/in workers forked by one Python process/),
+      expect.stringMatching(/one cfn-lint process per shard/),
+    ]);
+    const key = (f: object) => JSON.stringify(f);
+    expect(forked.length).toBeGreaterThan(10);
+    expect(new Set(forked.map((f) => f.file)).size).toBeGreaterThan(5);
+    expect(forked.map(key).sort()).toEqual(command.map(key).sort());
+  });
+
   it('passes extra arguments through and reports a bad one clearly', async () => {
     const ws = await workspace({ 'a.yaml': { copy: 'valid/bucket.yaml' } });
     const target = [{ path: path.join(ws, 'a.yaml'), file: 'a.yaml', size: 1 }];
@@ -129,6 +156,79 @@ describe('cfn-lint (the real one)', () => {
     },
   );
 
+  /** A trusted .cfnlintrc's own rule (append_rules) that misbehaves on a resource of that name. */
+  const misbehaving = (crash: string) => ({
+    '.cfnlintrc': 'append_rules:\n  - odd_rules\n',
+    'odd_rules/odd.py': [
+      'import os, signal, time',
+      'from cfnlint.rules import CloudFormationLintRule',
+      'class Odd(CloudFormationLintRule):',
+      "    id = 'E9901'",
+      "    shortdesc = description = 'misbehaves'",
+      '    def match(self, cfn):',
+      "        resources = cfn.template.get('Resources', {})",
+      "        if 'Crash' in resources: os.kill(os.getpid(), signal.SIGSEGV)",
+      "        if 'Slow' in resources: time.sleep(60)",
+      '        return []',
+      '',
+    ].join('\n'),
+    [`${crash.toLowerCase()}.yaml`]: `Resources:\n  ${crash}:\n    Type: AWS::SNS::Topic\n`,
+    'a.yaml': 'Resources:\n  Q:\n    Type: AWS::SQS::Queue\n    Properties:\n      Bogus: 1\n',
+  });
+
+  it.each([
+    ['Crash', /could not check this file: killed by SIGSEGV\./],
+    ['Slow', /could not check this file: timed out after 5 s/],
+  ])(
+    'isolates a file on which a forked worker fails (%s); a killed worker is never "not installed"',
+    async (culprit, message) => {
+      const ws = await workspace(misbehaving(culprit));
+      const file = `${culprit.toLowerCase()}.yaml`;
+      const targets = [file, 'a.yaml'].map((f) => ({
+        path: path.join(ws, f),
+        file: f,
+        size: 1,
+      }));
+      const said: string[] = [];
+      const log = { ...silentLogger, info: (m: string) => said.push(m) };
+      const findings = await lintTemplates(
+        targets,
+        options(ws, { cores: 1, timeoutSeconds: 5, log }),
+      );
+      expect(said.join('\n')).toMatch(/forked by one Python process/);
+      expect(findings.map((f) => `${f.file} ${f.ruleId}`).sort()).toEqual([
+        'a.yaml E3002',
+        `${file} L1001`,
+      ]);
+      expect(findings.find((f) => f.ruleId === 'L1001')!.message).toMatch(message);
+    },
+  );
+
+  it('reads exit code 128 + N of a wrapper script as the signal N that killed cfn-lint', async () => {
+    const ws = await workspace({
+      'wrapped-lint': '#!/bin/sh\ncase "$*" in *bad*) exit 139;; esac\necho "[]"\n',
+      'a.yaml': 'Resources: {}\n',
+      'bad.yaml': 'Resources: {}\n',
+    });
+    await fs.chmod(path.join(ws, 'wrapped-lint'), 0o755);
+    const targets = ['a.yaml', 'bad.yaml'].map((f) => ({
+      path: path.join(ws, f),
+      file: f,
+      size: 1,
+    }));
+    const findings = await lintTemplates(
+      targets,
+      options(ws, { executable: path.join(ws, 'wrapped-lint') }),
+    );
+    expect(findings).toEqual([
+      expect.objectContaining({
+        file: 'bad.yaml',
+        ruleId: 'L1001',
+        message: expect.stringMatching(/killed by SIGSEGV \(exit code 139\)/),
+      }),
+    ]);
+  });
+
   it('tells a missing executable and a broken setup from a file cfn-lint cannot check', async () => {
     const ws = await workspace({
       'noisy-lint': '#!/bin/sh\necho "Traceback: boom" >&2\nexit 1\n',
@@ -158,13 +258,13 @@ describe('cfn-lint (the real one)', () => {
 
 describe('locating cfn-lint', () => {
   it('uses the one on PATH, skipping a pyenv shim for the script it runs', async () => {
-    const located = await locateCfnLint({ env: process.env, version: '1.51.0', log: silentLogger });
+    const onPath = (await which('cfn-lint', process.env))!;
     const { execFileSync } = await import('node:child_process');
-    const isShim = path.basename(path.dirname(cfnLint)) === 'shims';
+    const isShim = path.basename(path.dirname(onPath)) === 'shims';
     const expected = isShim
       ? execFileSync('pyenv', ['which', 'cfn-lint'], { encoding: 'utf8' }).trim()
-      : cfnLint;
-    expect(located).toBe(expected);
-    expect(execFileSync(located, ['--version'], { encoding: 'utf8' })).toMatch(/cfn-lint 1\./);
+      : onPath;
+    expect(cfnLint).toBe(expected);
+    expect(execFileSync(cfnLint, ['--version'], { encoding: 'utf8' })).toMatch(/cfn-lint 1\./);
   });
 });

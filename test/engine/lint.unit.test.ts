@@ -5,7 +5,7 @@ import { lintEnvironment } from '../../src/lint/cfnlint.js';
 import { toFinding } from '../../src/lint/findings.js';
 import { shorten } from '../../src/model/text.js';
 import { locateCfnLint } from '../../src/lint/install.js';
-import { planShards } from '../../src/lint/shards.js';
+import { forkedShardCount, planShards, workerCount } from '../../src/lint/shards.js';
 import { silentLogger } from '../../src/model/logger.js';
 import { workspace } from '../helpers/paths.js';
 
@@ -86,6 +86,16 @@ describe('pure helpers', () => {
     expect(shards.length).toBe(10);
     expect(Math.max(...shards.map((s) => s.length))).toBe(100);
     expect(shards.flat()).toHaveLength(1000);
+  });
+
+  it('uses a second worker only for enough text, and keeps forked shards small', () => {
+    const small = Array.from({ length: 10_000 }, () => ({ size: 90 }));
+    expect(workerCount([{ size: 5_000 }, { size: 5_000 }], 2)).toBe(1);
+    expect(workerCount(small, 2)).toBe(2);
+    expect(workerCount(small, 1)).toBe(1);
+    expect(forkedShardCount(small, 2)).toBe(50); // 200 templates a shard
+    expect(forkedShardCount([{ size: 1_300_000 }], 2)).toBe(5); // 256 KiB a shard
+    expect(forkedShardCount([{ size: 10 }], 2)).toBe(2);
   });
 
   it('shortens long messages and says by how much', () => {

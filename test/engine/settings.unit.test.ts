@@ -64,6 +64,7 @@ describe('settings', () => {
       extraArgs: [],
       timeoutSeconds: 300,
       trustRepoConfig: false,
+      cache: true,
     });
     expect(s.aws).toMatchObject({
       region: 'us-east-1',
