@@ -32,8 +32,8 @@ export interface Control {
   /** The Guard rule names the file declares, which cfn-guard reports failures under. */
   ruleNames: string[];
   /**
-   * Every resource type its rules name. A control skips a template without resources of the
-   * type it reports on, which is one of these, so a run without any of them need not evaluate it.
+   * The resource types it reports on. A control skips a template without resources of those
+   * types (every control's first scenario), so a run without any of them need not evaluate it.
    */
   resourceTypes: string[];
 }
@@ -148,10 +148,21 @@ export function selectControls(
   );
 }
 
-/** The resource types a rule file names outside its comments, e.g. "AWS::S3::Bucket". */
+const TYPE = /AWS::\w+::\w+/g;
+
+/**
+ * The types the rule file's header reports on ("# Reports on:"), spelled as its code spells them
+ * (one header writes AutoscalingGroup for AutoScalingGroup). A type the code does not name, or a
+ * file without the header, falls back to every type the code names: more rules run, none is lost.
+ */
 function namedResourceTypes(rules: string): string[] {
   const code = rules.replace(/^\s*#.*$/gm, '');
-  return [...new Set([...code.matchAll(/AWS::\w+::\w+/g)].map((m) => m[0]))].sort();
+  const named = [...new Set([...code.matchAll(TYPE)].map((m) => m[0]))].sort();
+  const header = /^# Reports on:\n((?:#\s+AWS::.*\n)+)/m.exec(rules)?.[1] ?? '';
+  const reported = [...header.matchAll(TYPE)].map((m) =>
+    named.find((n) => n.toLowerCase() === m[0].toLowerCase()),
+  );
+  return reported.length && reported.every(Boolean) ? (reported as string[]).sort() : named;
 }
 
 async function isFolder(folder: string): Promise<boolean> {
