@@ -1,3 +1,4 @@
+import { isRecord } from '../model/values.js';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -293,9 +294,9 @@ async function assetsOf(
 }
 
 function stringRecord(value: unknown): Record<string, string> {
-  if (!value || typeof value !== 'object' || Array.isArray(value)) return {};
+  if (!isRecord(value)) return {};
   return Object.fromEntries(
-    Object.entries(value as Record<string, unknown>)
+    Object.entries(value)
       .filter(([, v]) => typeof v === 'string')
       .map(([k, v]) => [k, v as string]),
   );

@@ -1,3 +1,4 @@
+import { isRecord } from '../model/values.js';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { stringValues, type Environment } from '../model/environment.js';
@@ -97,10 +98,6 @@ function asData(value: unknown, file: string, at = ''): unknown {
     out[key] = asData(v, file, at ? `${at}.${key}` : key);
   }
   return out;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function optionalRecord(value: unknown, what: string): Record<string, unknown> {

@@ -1,3 +1,4 @@
+import { isRecord } from '../model/values.js';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -128,7 +129,7 @@ function parseCache(text: string | undefined): {
   } catch {
     return { entries, dropped: 1 };
   }
-  if (!isObject(parsed) || parsed.format !== CACHE_FORMAT || !isObject(parsed.entries))
+  if (!isRecord(parsed) || parsed.format !== CACHE_FORMAT || !isRecord(parsed.entries))
     return { entries, dropped: 1 };
   let dropped = 0;
   for (const [key, value] of Object.entries(parsed.entries)) {
@@ -152,11 +153,11 @@ function resultsOf(value: unknown): CfnLintResult[] | undefined {
 }
 
 function resultOf(item: unknown): CfnLintResult | undefined {
-  if (!isObject(item) || !text(item.Message) || !text(item.Level)) return undefined;
+  if (!isRecord(item) || !text(item.Message) || !text(item.Level)) return undefined;
   if (!['Error', 'Warning', 'Informational'].includes(item.Level)) return undefined;
   const rule = item.Rule === undefined ? {} : item.Rule;
   const location = item.Location === undefined ? {} : item.Location;
-  if (!isObject(rule) || !isObject(location)) return undefined;
+  if (!isRecord(rule) || !isRecord(location)) return undefined;
   const ruleFields = ['Id', 'Description', 'ShortDescription', 'Source'] as const;
   if (ruleFields.some((k) => rule[k] !== undefined && !text(rule[k]))) return undefined;
   const start = position(location.Start);
@@ -191,16 +192,12 @@ function resultOf(item: unknown): CfnLintResult | undefined {
 /** undefined: absent; null: malformed. */
 function position(value: unknown): { LineNumber: number; ColumnNumber: number } | undefined | null {
   if (value === undefined) return undefined;
-  if (!isObject(value)) return null;
+  if (!isRecord(value)) return null;
   const { LineNumber: line, ColumnNumber: column } = value;
   const ok = (n: unknown) => Number.isSafeInteger(n) && (n as number) >= 0;
   return ok(line) && ok(column)
     ? { LineNumber: line as number, ColumnNumber: column as number }
     : null;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function text(value: unknown): value is string {

@@ -2,7 +2,12 @@ import path from 'node:path';
 import type { AwsClients } from '../deploy/aws.js';
 import type { DeployStageResult } from '../deploy/index.js';
 import type { Poller } from '../deploy/wait.js';
-import { assemblySelection, assemblyStacks, isCloudAssembly } from '../discover/cdk.js';
+import {
+  assemblySelection,
+  assemblyStacks,
+  isCloudAssembly,
+  type AssemblyStack,
+} from '../discover/cdk.js';
 import { loadEnvironment } from '../discover/environment.js';
 import { loadManifest, resolveStacks } from '../discover/manifest.js';
 import { exists } from '../model/files.js';
@@ -215,10 +220,7 @@ async function assemblyOf(settings: Settings): Promise<string | undefined> {
 }
 
 /** What deploying from an assembly does not do yet, said once per run. */
-function assemblyNotices(
-  stacks: Awaited<ReturnType<typeof assemblyStacks>>,
-  settings: Settings,
-): string[] {
+function assemblyNotices(stacks: readonly AssemblyStack[], settings: Settings): string[] {
   const notices: string[] = [];
   const deployRoles = stacks.filter((s) => s.deployRoleArn);
   if (deployRoles.length)

@@ -1,8 +1,9 @@
+import { isRecord } from '../model/values.js';
 import { matchesWildcard } from '../model/wildcard.js';
 import type { IamCatalogue } from './catalogue.js';
 import type { PolicyType } from './extract.js';
 import type { PolicyPath } from './resolve.js';
-import { isObject, listed, statementFacts, type ActionEntry } from './statement.js';
+import { listed, statementFacts, type ActionEntry } from './statement.js';
 
 /**
  * What a policy allows, read offline from the IAM catalogue as action × resource (× principal)
@@ -40,13 +41,13 @@ async function statementsOf(
   policyType: PolicyType,
   catalogue: IamCatalogue,
 ): Promise<Statement[] | undefined> {
-  if (!isObject(document)) return [];
+  if (!isRecord(document)) return [];
   const raw = document.Statement;
   const list = Array.isArray(raw) ? raw : raw === undefined ? [] : [raw];
   const statements: Statement[] = [];
   let count = 0;
   for (const [index, statement] of list.entries()) {
-    if (!isObject(statement)) continue;
+    if (!isRecord(statement)) continue;
     const path = Array.isArray(raw) ? ['Statement', index] : ['Statement'];
     const facts = await statementFacts(statement, path, policyType, catalogue);
     const actions = facts.usesNotAction
@@ -188,7 +189,7 @@ function notPatterns(form: string): string[] {
 function principalsOf(principal: unknown): string[] {
   if (principal === undefined) return [''];
   if (principal === '*') return ['*'];
-  if (!isObject(principal)) return [String(principal)];
+  if (!isRecord(principal)) return [String(principal)];
   const found: string[] = [];
   for (const [type, values] of Object.entries(principal))
     for (const value of [values].flat())
@@ -198,10 +199,10 @@ function principalsOf(principal: unknown): string[] {
 
 /** `{StringEquals: {"aws:SourceAccount": "1"}}` as `{"stringequals aws:sourceaccount": ["1"]}`. */
 function conditionOf(condition: unknown): Record<string, string[]> | undefined {
-  if (!isObject(condition)) return undefined;
+  if (!isRecord(condition)) return undefined;
   const flat: Record<string, string[]> = {};
   for (const [operator, keys] of Object.entries(condition)) {
-    if (!isObject(keys)) continue;
+    if (!isRecord(keys)) continue;
     for (const [key, values] of Object.entries(keys))
       flat[`${operator} ${key}`.toLowerCase()] = [values].flat().map((v) => String(v));
   }

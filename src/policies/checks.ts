@@ -1,8 +1,9 @@
+import { isRecord } from '../model/values.js';
 import type { RuleDefinition } from '../model/rules.js';
 import type { ActionInfo, IamCatalogue } from './catalogue.js';
 import { isPlaceholder, type PolicyPath } from './resolve.js';
 import { POLICY_RULES as R } from './rules.js';
-import { didYouMean, isObject, listed, type StatementFacts } from './statement.js';
+import { didYouMean, listed, type StatementFacts } from './statement.js';
 
 /** Reports one problem of a rule at a path of the policy (`atKey`: at the key, not its value). */
 export type Reporter = (
@@ -181,7 +182,7 @@ export const publicPrincipal: StatementCheck = {
     if (policyType !== 'RESOURCE_POLICY' && policyType !== 'RESOURCE_CONTROL_POLICY') return;
     const principal = statement.Principal;
     const isPublic =
-      principal === '*' || (isObject(principal) && [principal.AWS].flat().includes('*'));
+      principal === '*' || (isRecord(principal) && [principal.AWS].flat().includes('*'));
     const restricted = conditionKeys.some(({ key }) => RESTRICTING_KEYS.has(key.toLowerCase()));
     if (isPublic && !restricted)
       report(

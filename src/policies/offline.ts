@@ -1,3 +1,4 @@
+import { isRecord } from '../model/values.js';
 import type { Severity } from '../model/findings.js';
 import type { RuleDefinition } from '../model/rules.js';
 import type { IamCatalogue } from './catalogue.js';
@@ -5,7 +6,7 @@ import { STATEMENT_CHECKS, type Reporter } from './checks.js';
 import type { PolicyType } from './extract.js';
 import { isPlaceholder, type PolicyPath } from './resolve.js';
 import { POLICY_RULES as R } from './rules.js';
-import { isObject, statementFacts } from './statement.js';
+import { statementFacts } from './statement.js';
 
 /** A problem found in a resolved policy document, located by its JSON path. */
 export interface PolicyIssue {
@@ -31,7 +32,7 @@ export async function checkPolicyOffline(
   const issues: PolicyIssue[] = [];
   const report: Reporter = (rule, path, message, atKey = false) =>
     issues.push(issueOf(rule, path, message, atKey));
-  if (!isObject(document)) {
+  if (!isRecord(document)) {
     report(R.malformedPolicy, [], 'The policy document is not a JSON object.');
     return issues;
   }
@@ -49,7 +50,7 @@ export async function checkPolicyOffline(
   const list = Array.isArray(statements) ? statements : [statements];
   for (const [index, statement] of list.entries()) {
     const path = Array.isArray(statements) ? ['Statement', index] : ['Statement'];
-    if (!isObject(statement)) {
+    if (!isRecord(statement)) {
       if (!isPlaceholder(statement))
         report(R.malformedPolicy, path, 'A statement is not a JSON object.');
       continue;

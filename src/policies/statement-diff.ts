@@ -1,8 +1,8 @@
+import { isRecord } from '../model/values.js';
 import type { IamStatementChange } from '../model/findings.js';
 import type { ParsedTemplate } from '../model/template.js';
 import { extractPolicies } from './extract.js';
 import { TemplateResolver, type ResolveOptions } from './resolve.js';
-import { isObject } from './statement.js';
 
 type Row = Omit<IamStatementChange, 'change'>;
 
@@ -39,9 +39,9 @@ function rowsOf(template: ParsedTemplate | undefined, scope: ResolveOptions): Ma
         continue;
       }
     }
-    const raw = isObject(document) ? document.Statement : undefined;
+    const raw = isRecord(document) ? document.Statement : undefined;
     for (const statement of [raw ?? []].flat()) {
-      if (!isObject(statement)) continue;
+      if (!isRecord(statement)) continue;
       const row: Row = {
         logicalId: policy.logicalId,
         policyName: policy.policyName,
@@ -71,7 +71,7 @@ function listOf(statement: Record<string, unknown>, key: string, notKey: string)
 function principals(value: unknown, not: boolean): string[] {
   if (value === undefined) return [];
   const prefix = not ? 'NotPrincipal ' : '';
-  if (!isObject(value)) return [`${prefix}${String(value)}`];
+  if (!isRecord(value)) return [`${prefix}${String(value)}`];
   return Object.entries(value).flatMap(([type, v]) =>
     [v].flat().map((item) => `${prefix}${type}:${String(item)}`),
   );

@@ -1,3 +1,4 @@
+import { isRecord } from '../model/values.js';
 import type { ActionInfo, IamCatalogue } from './catalogue.js';
 import { matchesWildcard } from '../model/wildcard.js';
 import type { PolicyType } from './extract.js';
@@ -69,10 +70,6 @@ export function listed(
     .map(({ v, path }) => ({ value: v as string, path }));
 }
 
-export function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 export async function statementFacts(
   statement: Record<string, unknown>,
   path: PolicyPath,
@@ -84,7 +81,7 @@ export async function statementFacts(
   const actions: ActionEntry[] = [];
   for (const item of listed(statement, usesNotAction ? 'NotAction' : 'Action', path))
     actions.push(await lookUpAction(item, catalogue));
-  const condition = isObject(statement.Condition) ? statement.Condition : undefined;
+  const condition = isRecord(statement.Condition) ? statement.Condition : undefined;
   const allow = statement.Effect === 'Allow';
   return {
     statement,
@@ -105,7 +102,7 @@ export async function statementFacts(
       actions.every((a) => a.kind !== 'unknown-service'),
     conditionKeys: condition
       ? Object.entries(condition).flatMap(([operator, keys]) =>
-          isObject(keys)
+          isRecord(keys)
             ? Object.keys(keys).map((key) => ({ key, path: [...path, 'Condition', operator, key] }))
             : [],
         )
@@ -116,7 +113,7 @@ export async function statementFacts(
 
 /** `{AWS: "arn:aws:iam::111122223333:root"}` or the bare account id, and no one else. */
 function isAccountRootOnly(principal: unknown): boolean {
-  if (!isObject(principal) || Object.keys(principal).length !== 1) return false;
+  if (!isRecord(principal) || Object.keys(principal).length !== 1) return false;
   const values = [principal.AWS].flat();
   return (
     values.length > 0 &&
