@@ -6,6 +6,7 @@ import {
   isMap,
   isScalar,
   isSeq,
+  resourceTypeOf,
   toPlain,
   type ParsedTemplate,
   type TemplateNode,
@@ -64,9 +65,8 @@ function resourcesOf(template: ParsedTemplate | undefined): Map<string, Resource
   const section = child(template?.root, 'Resources');
   if (!isMap(section)) return resources;
   for (const e of section.entries) {
-    const type = child(e.value, 'Type');
     resources.set(e.key, {
-      type: isScalar(type) && typeof type.value === 'string' ? type.value : 'unknown',
+      type: resourceTypeOf(e.value) ?? 'unknown',
       node: e.value,
       properties: child(e.value, 'Properties'),
     });

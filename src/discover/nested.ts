@@ -5,6 +5,7 @@ import {
   at,
   child,
   isMap,
+  resourceTypeOf,
   isScalar,
   LIMITS,
   type ParsedTemplate,
@@ -84,8 +85,7 @@ function nestedStacks(
   if (!isMap(resources)) return [];
   const found: { logicalId: string; location: string; parameters: Record<string, string> }[] = [];
   for (const { key, value } of resources.entries) {
-    const type = child(value, 'Type');
-    if (!isScalar(type) || type.value !== NESTED_STACK_TYPE) continue;
+    if (resourceTypeOf(value) !== NESTED_STACK_TYPE) continue;
     const url = at(value, 'Properties', 'TemplateURL');
     const asset = at(value, 'Metadata', 'aws:asset:path');
     const location = [url, asset].map(localPath).find(Boolean);

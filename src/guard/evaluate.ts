@@ -11,6 +11,7 @@ import { findingOf } from '../model/rules.js';
 import { shorten } from '../model/text.js';
 import {
   child,
+  resourceTypeOf,
   isMap,
   isSeq,
   LIMITS,
@@ -192,9 +193,8 @@ function resourceTypesOf(roots: readonly TemplateNode[]): Set<string> {
     const resources = child(root, 'Resources');
     if (!isMap(resources)) continue;
     for (const { value } of resources.entries) {
-      const type = child(value, 'Type');
-      if (type?.kind === 'scalar' && typeof type.value === 'string')
-        types.add(type.value.toLowerCase());
+      const type = resourceTypeOf(value);
+      if (type) types.add(type.toLowerCase());
     }
   }
   return types;

@@ -82,6 +82,12 @@ export function child(node: TemplateNode | undefined, key: string): TemplateNode
   return entry(node, key)?.value;
 }
 
+/** A resource's `Type` when it is written as a string, e.g. `AWS::S3::Bucket`. */
+export function resourceTypeOf(resource: TemplateNode | undefined): string | undefined {
+  const type = child(resource, 'Type');
+  return isScalar(type) && typeof type.value === 'string' ? type.value : undefined;
+}
+
 /** Follow a path of keys and list indexes, e.g. `at(root, 'Resources', 'Bucket', 'Properties')`. */
 export function at(
   node: TemplateNode | undefined,
