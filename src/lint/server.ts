@@ -50,8 +50,8 @@ function readyMs(timeoutSeconds: number): number {
 const GRACE_MS = 10_000;
 
 /**
- * One Python process that imported cfn-lint and loaded its rules once; every run is a worker it
- * forks, so a second shard costs no second start-up (see cfnlint_server.py).
+ * One Python process that imported cfn-lint and loaded its rules once; its forked workers stay for
+ * the next run, so a second shard costs no second start-up (see cfnlint_server.py).
  */
 export class LintServer {
   private readonly waiting = new Map<number, (end: RunEnd | undefined) => void>();

@@ -32,8 +32,8 @@ export function planShards<T extends { size: number; path: string }>(
 }
 
 /**
- * A forked worker starts in milliseconds, but each one loads the resource schemas its templates
- * use again: a second worker pays off only once there is enough template text to share.
+ * A forked worker starts in milliseconds, but loads the resource schemas its templates use on first
+ * use: a second worker pays off only once there is enough template text to share.
  */
 export const BYTES_PER_WORKER = 32 * 1024;
 
@@ -44,11 +44,12 @@ export function workerCount(items: readonly { size: number }[], cores: number): 
 }
 
 /**
- * Forked workers cost no start-up, so their shards stay small: a shard's time limit then only
- * needs to cover a few hundred KiB on a busy machine, and a failing shard costs little to split.
+ * A worker stays for the next shard with what it loaded, so a shard costs next to nothing: small
+ * shards keep every worker busy to the end (no last large shard running alone), keep a shard's
+ * time limit to a few seconds of work on a busy machine, and make a failing shard cheap to split.
  */
-export const FORKED_SHARD_BYTES = 256 * 1024;
-export const FORKED_SHARD_TEMPLATES = 200;
+export const FORKED_SHARD_BYTES = 48 * 1024;
+export const FORKED_SHARD_TEMPLATES = 32;
 
 export function forkedShardCount(items: readonly { size: number }[], workers: number): number {
   const bytes = items.reduce((sum, i) => sum + i.size, 0);

@@ -71,13 +71,18 @@ describe('cfn-lint (the real one)', () => {
     ]);
   });
 
-  it('gives the same findings when the templates are spread over several processes', async () => {
+  it('gives the same findings when the templates are spread over several shards and workers', async () => {
     const files: Record<string, string> = {};
     for (let i = 0; i < 8; i++)
       files[`t${i}.yaml`] =
         `Resources:\n  Q${i}:\n    Type: AWS::SQS::Queue\n    Properties:\n      DelaySeconds: ${i % 2 ? '"x"' : 1}\n`;
     const ws = await workspace(files);
-    const targets = Object.keys(files).map((f) => ({ path: path.join(ws, f), file: f, size: 1 }));
+    // Sizes that make 7 shards: one worker runs them one after another, or two share them.
+    const targets = Object.keys(files).map((f) => ({
+      path: path.join(ws, f),
+      file: f,
+      size: 40_000,
+    }));
     const one = await lintTemplates(targets, options(ws, { cores: 1 }));
     const two = await lintTemplates(targets, options(ws, { cores: 2 }));
     const key = (f: { file: string; line: number; ruleId: string }) =>
@@ -97,10 +102,12 @@ describe('cfn-lint (the real one)', () => {
         .map((n) => `malformed/${n}`),
     ];
     const ws = await workspace({});
-    const targets = fixtures.map((f) => ({ path: path.join(FIXTURES, f), file: f, size: 1 }));
+    // Each fixture a shard of its own, all run by one worker that stays: what one template leaves
+    // behind in the worker must not change the findings of the next.
+    const targets = fixtures.map((f) => ({ path: path.join(FIXTURES, f), file: f, size: 60_000 }));
     const said: string[] = [];
     const log = { ...silentLogger, info: (m: string) => said.push(m) };
-    const forked = await lintTemplates(targets, options(ws, { log }));
+    const forked = await lintTemplates(targets, options(ws, { log, cores: 1 }));
     const command = await lintTemplates(targets, options(ws, { command: true, log }));
     expect(said).toEqual([
       expect.stringMatching(/in workers forked by one Python process/),

@@ -93,8 +93,8 @@ describe('pure helpers', () => {
     expect(workerCount([{ size: 5_000 }, { size: 5_000 }], 2)).toBe(1);
     expect(workerCount(small, 2)).toBe(2);
     expect(workerCount(small, 1)).toBe(1);
-    expect(forkedShardCount(small, 2)).toBe(50); // 200 templates a shard
-    expect(forkedShardCount([{ size: 1_300_000 }], 2)).toBe(5); // 256 KiB a shard
+    expect(forkedShardCount(small, 2)).toBe(313); // 32 templates a shard
+    expect(forkedShardCount([{ size: 1_300_000 }], 2)).toBe(27); // 48 KiB a shard
     expect(forkedShardCount([{ size: 10 }], 2)).toBe(2);
   });
 
