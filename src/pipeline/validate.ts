@@ -14,7 +14,7 @@ import { guardEnabled, runGuard, type GuardRun, type GuardTarget } from '../guar
 import { LintCache, type CacheStore } from '../lint/cache.js';
 import { lintTemplates, type LintTarget } from '../lint/cfnlint.js';
 import type { CdkTemplate } from '../model/cdk.js';
-import { describeError } from '../model/errors.js';
+import { describeError, UserError } from '../model/errors.js';
 import type { Finding, PolicyEntry, SuppressionEntry, TemplateEntry } from '../model/findings.js';
 import type { Logger } from '../model/logger.js';
 import type { Redactor } from '../model/redact.js';
@@ -188,7 +188,7 @@ export async function validate(
   }
 
   // Renderings are linted from here, and cfn-lint runs here so an untrusted .cfnlintrc is never read.
-  const scratch = await fs.mkdtemp(path.join(os.tmpdir(), 'iac-action-'));
+  const scratch = await scratchFolder(deps.env, deps.log);
   const stopping = stopOnSignals(scratch);
   try {
     const lintTargets: LintTarget[] = [];
@@ -478,4 +478,27 @@ function toSourceLines(finding: Finding, lines: LineMapping): void {
   finding.line = lines.line(rendered);
   if (finding.endLine !== undefined)
     finding.endLine = Math.max(finding.line, lines.line(finding.endLine));
+}
+
+/**
+ * A private folder in the temporary folder, or the runner's when that one cannot be written (a
+ * read-only or full /tmp): one clear error when neither can.
+ */
+async function scratchFolder(env: NodeJS.ProcessEnv, log: Logger): Promise<string> {
+  const temp = env.TMPDIR || os.tmpdir();
+  const candidates = [...new Set([temp, ...(env.RUNNER_TEMP ? [env.RUNNER_TEMP] : [])])];
+  const refused: string[] = [];
+  for (const folder of candidates) {
+    try {
+      const made = await fs.mkdtemp(path.join(folder, 'iac-action-'));
+      if (refused.length)
+        log.warning(`No scratch folder could be made in ${refused.join(' or ')}; using ${folder}.`);
+      return made;
+    } catch (error) {
+      refused.push(`${folder} (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+    }
+  }
+  throw new UserError(
+    `No scratch folder could be made in ${refused.join(' or ')}: cfn-lint runs in one and rendered templates are written there. Point TMPDIR (or RUNNER_TEMP) to a writable folder with free space.`,
+  );
 }

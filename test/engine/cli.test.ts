@@ -35,6 +35,32 @@ describe('iac-action validate', () => {
     );
   });
 
+  it('works in the runner temp folder when /tmp cannot be written, and says so when neither can', async () => {
+    const ws = await workspace({ 'templates/bucket.yaml': { copy: 'valid/bucket.yaml' } });
+    const notAFolder = path.join(ws, 'tmp-is-a-file');
+    await fs.writeFile(notAFolder, '');
+    const runnerTemp = path.join(ws, 'runner-temp');
+    await fs.mkdir(runnerTemp);
+    const fallback = await cli(['validate'], ws, {
+      ...noCredentials,
+      TMPDIR: notAFolder,
+      RUNNER_TEMP: runnerTemp,
+    });
+    expect(fallback.status).toBe(0);
+    expect(fallback.stderr).toContain(
+      `No scratch folder could be made in ${notAFolder} (ENOTDIR); using ${runnerTemp}.`,
+    );
+    const neither = await cli(['validate'], ws, {
+      ...noCredentials,
+      TMPDIR: notAFolder,
+      RUNNER_TEMP: path.join(notAFolder, 'x'),
+    });
+    expect(neither.status).toBe(2);
+    expect(neither.stderr).toContain(`No scratch folder could be made in ${notAFolder} (ENOTDIR)`);
+    expect(neither.stderr).toMatch(/Point TMPDIR \(or RUNNER_TEMP\) to a writable folder/);
+    expect(neither.stderr).not.toMatch(/\n\s+at /); // no stack trace
+  });
+
   it('--fail-on warning blocks on warnings', async () => {
     const ws = await workspace({
       't.yaml':
