@@ -9,24 +9,34 @@ one JSON object a line:
   answer   {"id": 1, "exitCode": 2 | "signal": "SIGSEGV" | "timedOut": true,
             "stdout": "...", "stderr": "..."}
 
-Each request is run by a worker forked after the import: the worker gives the Runner a config for
-its paths (cfn-lint's own argument parsing, `OPTION... -- PATH...`) and runs its `cli()`, so its
-output and exit code are the command's. A worker that crashes, is killed or passes its time limit
-is reported as such; the server itself stays up. The first line on stdout is {"ready": VERSION}.
+Requests are run by workers forked after the import. A worker stays for further requests, one at a
+time, so the resource schemas and validators cfn-lint loads on first use are loaded once per worker,
+not once per request. For each request the worker gives the Runner a config for its paths (cfn-lint's
+own argument parsing, `OPTION... -- PATH...`) and runs its `cli()`, so its output and exit code are
+the command's. A worker that crashes, is killed or passes its time limit is reported as such and
+replaced by a fresh fork on the next request; the server itself stays up. A worker that has grown
+past MAX_WORKER_RSS_KIB leaves after its answer. The first line on stdout is {"ready": VERSION}.
 """
 
+import fcntl
+import io
 import json
 import os
+import resource
 import selectors
 import signal
 import sys
 import time
+import traceback
 
 # The script's own folder (the bundle's) must not shadow any module cfn-lint imports.
 if sys.path and os.path.abspath(sys.path[0]) == os.path.dirname(os.path.abspath(__file__)):
     sys.path.pop(0)
 
 MAX_INPUT_BYTES = 16 * 1024  # stdin text is only for the one-resource probe: it fits a pipe
+MAX_NATIVE_BYTES = 1 << 20  # of what a worker writes to its file descriptors during one run
+MAX_WORKER_RSS_KIB = 512 * 1024  # a worker this large leaves: the next request gets a fresh fork
+MAX_OUTPUT_CHARS = 64 << 20  # of one run's report: more is answered as a failed run (then split)
 
 
 def main():
@@ -64,7 +74,7 @@ class Server:
         self.answers = answers
         self.lint = lint
         self.selector = selectors.DefaultSelector()
-        self.workers = {}  # pid -> worker state
+        self.workers = {}  # pid -> Worker
         self.pending = b""
         self.closed = False
         signal.signal(signal.SIGTERM, self.stop)
@@ -88,20 +98,23 @@ class Server:
         self.send({"ready": __version__})
         os.set_blocking(0, False)
         self.selector.register(0, selectors.EVENT_READ, ("requests", None))
-        while not (self.closed and not self.workers):
+        while not (self.closed and not any(w.request for w in self.workers.values())):
             for key, _ in self.selector.select(self.wait_seconds()):
-                kind, pid = key.data
+                kind, worker = key.data
                 if kind == "requests":
                     self.read_requests()
                 else:
-                    self.read_output(key.fd, pid, kind)
+                    self.read_output(key.fd, worker, kind)
             self.reap()
+        for worker in list(self.workers.values()):
+            self.retire(worker)
 
     def wait_seconds(self):
         now = time.monotonic()
-        waits = [w["deadline"] - now for w in self.workers.values()]
-        if any(w["open"] == 0 for w in self.workers.values()):
-            waits.append(0.02)  # output closed: the exit status follows shortly
+        busy = [w for w in self.workers.values() if w.request]
+        waits = [w.deadline - now for w in busy]
+        if any(w.gone for w in self.workers.values()):
+            waits.append(0.02)  # its pipes closed: the exit status follows shortly
         return max(0, min(waits)) if waits else None
 
     def read_requests(self):
@@ -118,101 +131,172 @@ class Server:
 
     def start(self, request):
         data = request.get("input")
-        data = data.encode("utf-8") if isinstance(data, str) else None
-        if data is not None and len(data) > MAX_INPUT_BYTES:
+        if isinstance(data, str) and len(data.encode("utf-8")) > MAX_INPUT_BYTES:
             self.send({"id": request["id"], "exitCode": 1, "stdout": "", "stderr": "input too large"})
             return
-        stdin_r, stdin_w = os.pipe()
-        if data:
-            os.write(stdin_w, data)
-        os.close(stdin_w)
-        out_r, out_w = os.pipe()
-        err_r, err_w = os.pipe()
+        worker = next((w for w in self.workers.values() if not w.request and not w.gone), None)
+        if worker is None:
+            worker = self.fork()
+        worker.request = request
+        worker.deadline = time.monotonic() + request["timeout"]
+        worker.native = []
+        os.write(worker.requests, (json.dumps(request) + "\n").encode("utf-8"))
+
+    def fork(self):
+        requests_r, requests_w = os.pipe()
+        answers_r, answers_w = os.pipe()
+        native_r, native_w = os.pipe()
         sys.stdout.flush()
         sys.stderr.flush()
         pid = os.fork()
         if pid == 0:
-            self.work(request["paths"], stdin_r, out_w, err_w, request["timeout"])
-        for fd in (stdin_r, out_w, err_w):
+            self.work(requests_r, answers_w, native_w)
+        for fd in (requests_r, answers_w, native_w):
             os.close(fd)
-        self.workers[pid] = {
-            "id": request["id"],
-            "deadline": time.monotonic() + request["timeout"],
-            "open": 2,
-            "stdout": [],
-            "stderr": [],
-        }
-        for fd, kind in ((out_r, "stdout"), (err_r, "stderr")):
+        worker = Worker(pid, requests_w)
+        self.workers[pid] = worker
+        for fd, kind in ((answers_r, "answers"), (native_r, "native")):
             os.set_blocking(fd, False)
-            self.selector.register(fd, selectors.EVENT_READ, (kind, pid))
+            self.selector.register(fd, selectors.EVENT_READ, (kind, worker))
+        return worker
 
-    def work(self, paths, stdin_r, out_w, err_w, timeout):
-        """In the forked worker: never returns."""
-        code = 1
+    def work(self, requests_r, answers_w, native_w):
+        """In the forked worker: answers requests until its pipe closes; never returns."""
         try:
             signal.signal(signal.SIGTERM, signal.SIG_DFL)
             signal.signal(signal.SIGINT, signal.SIG_DFL)
             die_with_parent()
-            signal.alarm(int(timeout) + 5)  # a backstop should the server be gone
-            os.dup2(stdin_r, 0)
-            os.dup2(out_w, 1)
-            os.dup2(err_w, 2)
-            os.closerange(3, 1 << 16)
-            sys.stdin = open(0, encoding="utf-8", closefd=False)
-            sys.stdout = open(1, "w", encoding="utf-8", closefd=False)
-            sys.stderr = open(2, "w", encoding="utf-8", closefd=False)
-            sys.argv = ["cfn-lint"]
-            self.lint(paths)
+            # Copies above every descriptor in use, so moving them to 1-4 overwrites none of them.
+            requests_r, answers_w, native_w = (
+                fcntl.fcntl(fd, fcntl.F_DUPFD, 64) for fd in (requests_r, answers_w, native_w)
+            )
+            # Whatever writes to the file descriptors directly reaches the server as the run's stderr.
+            os.dup2(native_w, 1)
+            os.dup2(native_w, 2)
+            os.dup2(requests_r, 3)
+            os.dup2(answers_w, 4)
+            os.closerange(5, 1 << 16)
+            requests = os.fdopen(3, "rb")
+            answers = os.fdopen(4, "w", encoding="utf-8")
+            for line in requests:
+                request = json.loads(line)
+                answers.write(json.dumps(self.run(request)) + "\n")
+                answers.flush()
+                if resource.getrusage(resource.RUSAGE_SELF).ru_maxrss > MAX_WORKER_RSS_KIB:
+                    break
+        finally:
+            os._exit(0)
+
+    def run(self, request):
+        """One request in the worker: what the cfn-lint command prints and its exit code."""
+        signal.alarm(int(request["timeout"]) + 5)  # a backstop should the server be gone
+        stdin_r, stdin_w = os.pipe()
+        data = request.get("input")
+        if isinstance(data, str) and data:
+            os.write(stdin_w, data.encode("utf-8"))
+        os.close(stdin_w)
+        os.dup2(stdin_r, 0)
+        os.close(stdin_r)
+        sys.stdin = open(0, encoding="utf-8", closefd=False)
+        sys.stdout, sys.stderr = io.StringIO(), io.StringIO()
+        sys.argv = ["cfn-lint"]
+        code = 1
+        try:
+            self.lint(request["paths"])
             code = 0
         except SystemExit as exit_:
             code = exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 1)
         except BaseException:  # noqa: BLE001 - the command would print the traceback and exit 1
-            import traceback
-
             traceback.print_exc()
-        finally:
-            try:
-                sys.stdout.flush()
-                sys.stderr.flush()
-            finally:
-                os._exit(code)
+        signal.alarm(0)
+        out, err = sys.stdout.getvalue(), sys.stderr.getvalue()[-MAX_NATIVE_BYTES:]
+        sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
+        if len(out) > MAX_OUTPUT_CHARS:
+            limit = f"cfn-lint printed more than {MAX_OUTPUT_CHARS >> 20} MiB for these templates"
+            return {"exitCode": 1, "stdout": "", "stderr": limit}
+        return {"exitCode": code, "stdout": out, "stderr": err}
 
-    def read_output(self, fd, pid, kind):
-        worker = self.workers[pid]
+    def read_output(self, fd, worker, kind):
         chunk = os.read(fd, 1 << 20)
-        if chunk:
-            worker[kind].append(chunk)
+        if not chunk:
+            self.selector.unregister(fd)
+            os.close(fd)
+            worker.open -= 1
+            worker.gone = True
             return
-        self.selector.unregister(fd)
-        os.close(fd)
-        worker["open"] -= 1
+        if kind == "native":
+            if worker.request and sum(map(len, worker.native)) < MAX_NATIVE_BYTES:
+                worker.native.append(chunk)
+            return
+        worker.answer += chunk
+        if len(worker.answer) > 2 * MAX_OUTPUT_CHARS:  # not the worker we forked any more
+            os.kill(worker.pid, signal.SIGKILL)
+            return
+        if b"\n" in worker.answer:
+            line, worker.answer = worker.answer.split(b"\n", 1)
+            answer = json.loads(line)
+            answer["stderr"] = self.native_text(worker) + answer["stderr"]
+            self.answer(worker, answer)
+
+    def native_text(self, worker):
+        return b"".join(worker.native).decode("utf-8", "replace")
+
+    def answer(self, worker, outcome):
+        request, worker.request = worker.request, None
+        worker.native = []
+        self.send({"id": request["id"], **outcome})
 
     def reap(self):
         now = time.monotonic()
-        for pid, worker in list(self.workers.items()):
-            if now >= worker["deadline"]:
-                os.kill(pid, signal.SIGKILL)
-                os.waitpid(pid, 0)
-                self.finish(pid, {"timedOut": True})
+        for worker in list(self.workers.values()):
+            if worker.request and now >= worker.deadline:
+                os.kill(worker.pid, signal.SIGKILL)
+                self.answer(worker, {"timedOut": True, "stdout": "", "stderr": self.native_text(worker)})
+                self.retire(worker)
                 continue
-            if worker["open"]:
+            if not worker.gone or worker.open:
                 continue
-            done, status = os.waitpid(pid, os.WNOHANG)
+            done, status = os.waitpid(worker.pid, os.WNOHANG)
             if not done:
                 continue
-            if os.WIFSIGNALED(status):
-                self.finish(pid, {"signal": signal.Signals(os.WTERMSIG(status)).name})
-            else:
-                self.finish(pid, {"exitCode": os.WEXITSTATUS(status)})
+            self.forget(worker)
+            if worker.request:  # died during a run: crashed or killed
+                stderr = self.native_text(worker)
+                if os.WIFSIGNALED(status):
+                    outcome = {"signal": signal.Signals(os.WTERMSIG(status)).name}
+                else:
+                    outcome = {"exitCode": os.WEXITSTATUS(status) or 1}
+                self.answer(worker, {**outcome, "stdout": "", "stderr": stderr})
 
-    def finish(self, pid, outcome):
-        worker = self.workers.pop(pid)
+    def retire(self, worker):
+        """Close a worker's pipes (it leaves when its request pipe closes) and wait for its end."""
+        self.forget(worker)
+        try:
+            os.waitpid(worker.pid, 0)
+        except ChildProcessError:
+            pass
+
+    def forget(self, worker):
+        self.workers.pop(worker.pid, None)
         for key in list(self.selector.get_map().values()):
-            if key.data[1] == pid:
+            if key.data[1] is worker:
                 self.selector.unregister(key.fd)
                 os.close(key.fd)
-        text = {k: b"".join(worker[k]).decode("utf-8", "replace") for k in ("stdout", "stderr")}
-        self.send({"id": worker["id"], **outcome, **text})
+        if worker.requests is not None:
+            os.close(worker.requests)
+            worker.requests = None
+
+
+class Worker:
+    def __init__(self, pid, requests):
+        self.pid = pid
+        self.requests = requests  # our end of its request pipe
+        self.request = None  # the request it is running
+        self.deadline = 0.0
+        self.native = []  # what it wrote to its own stdout/stderr during the request
+        self.answer = b""
+        self.open = 2
+        self.gone = False
 
 
 def die_with_parent():
