@@ -116,6 +116,8 @@ export async function evaluateGuard(
     ...options.ruleFiles.map((r) => r.absolutePath),
   ];
   if (!rules.length) return [];
+  // The time limit is per template (input cfn-lint-timeout), as for cfn-lint.
+  const timeoutSeconds = options.timeoutSeconds * data.size;
   const result = await runCfnGuard(
     options.executable,
     [
@@ -129,7 +131,7 @@ export async function evaluateGuard(
       '--show-summary',
       'none',
     ],
-    { ...options, maxBuffer: 512 * 1024 * 1024 },
+    { ...options, timeoutSeconds, maxBuffer: 512 * 1024 * 1024 },
   );
   const firstFile = targets[0]!.template.file;
   if (result.timedOut) {
@@ -139,7 +141,7 @@ export async function evaluateGuard(
         file: firstFile,
         line: 1,
         column: 1,
-        message: `cfn-guard did not finish within ${options.timeoutSeconds} seconds and was stopped.`,
+        message: `cfn-guard did not finish within ${timeoutSeconds} seconds (input cfn-lint-timeout, ${options.timeoutSeconds} s per template) and was stopped.`,
       }),
     ];
   }

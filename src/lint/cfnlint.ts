@@ -40,6 +40,42 @@ export interface LintOptions {
   log?: Logger;
   /** cfn-lint results of earlier runs, by content; this run's results are added to it. */
   cache?: LintCache;
+  /** A server started before the templates were known, taken when its options are these. */
+  warm?: LintWarmup;
+}
+
+/**
+ * Python's import of cfn-lint takes seconds: started while the templates are still being found and
+ * parsed, the server is ready when they are. The first lintTemplates with the same options takes
+ * it; one nobody takes is stopped by close().
+ */
+export class LintWarmup {
+  private readonly key: string;
+  private readonly server: Promise<LintServer | undefined>;
+  private taken = false;
+
+  constructor(executable: Promise<string>, options: Omit<LintOptions, 'executable'>) {
+    const args = optionArgs(options);
+    this.key = serverKey(args, options.cwd);
+    this.server = executable
+      .then((found) => startServer(args, { ...options, executable: found }))
+      .catch(() => undefined);
+  }
+
+  take(args: readonly string[], cwd: string): Promise<LintServer | undefined> | undefined {
+    if (this.taken || this.key !== serverKey(args, cwd)) return undefined;
+    this.taken = true;
+    return this.server;
+  }
+
+  close(): void {
+    if (!this.taken) void this.server.then((server) => server?.close());
+    this.taken = true;
+  }
+}
+
+function serverKey(args: readonly string[], cwd: string): string {
+  return JSON.stringify([args, cwd]);
 }
 
 export const INSTALL_HINT =
@@ -58,7 +94,9 @@ interface Failure {
   detail: string;
 }
 
-type ShardOutcome = { ok: true; results: CfnLintResult[] } | { ok: false; failure: Failure };
+type ShardOutcome =
+  | { ok: true; results: CfnLintResult[] }
+  | { ok: false; failure: Failure; failedAt?: { index: number; before: CfnLintResult[] } };
 
 /** A template that is checked in well under a second with every option: tells setup from file. */
 const PROBE_TEMPLATE = 'Resources:\n  Probe:\n    Type: AWS::SNS::Topic\n';
@@ -103,7 +141,9 @@ export async function lintTemplates(
     return findings;
   }
   const workers = workerCount(unchecked, options.cores);
-  const server = options.command ? undefined : await startServer(args, options);
+  const server = options.command
+    ? undefined
+    : await (options.warm?.take(args, options.cwd) ?? startServer(args, options));
   options.log?.info(
     `cfn-lint: ${unchecked.length} template${unchecked.length === 1 ? '' : 's'} to check${fromCache ? ` (${fromCache} unchanged, from the cache)` : ''}, ${workers} at a time, ${server ? 'in workers forked by one Python process that loaded cfn-lint once' : 'one cfn-lint process per shard'}.`,
   );
@@ -169,7 +209,13 @@ async function lintWith(
   const runOnce = async (paths: readonly string[], stdin?: string): Promise<ShardOutcome> => {
     const served = await server?.run(paths, stdin);
     const end =
-      served ?? (await runCommand(paths.length ? [...args, '--', ...paths] : args, options, stdin));
+      served ??
+      (await runCommand(
+        paths.length ? [...args, '--', ...paths] : args,
+        paths.length,
+        options,
+        stdin,
+      ));
     return outcomeOf(end, options);
   };
   // The server hands its paths to cfn-lint's own argument parser: escaped the same way.
@@ -200,6 +246,16 @@ async function lintWith(
     if (failure.kind === 'crash') {
       const broken = await setupIsBroken();
       if (broken) throw setupError(broken, options);
+    }
+    // The server named the template: those before it are checked, those after it run again.
+    const named = outcome.failedAt;
+    if (named && named.index < shard.length) {
+      if (named.index > 0)
+        await check(shard.slice(0, named.index), { ok: true, results: named.before });
+      findings.push(notChecked(shard[named.index]!, failure));
+      const rest = shard.slice(named.index + 1);
+      if (rest.length) await check(rest, await run(rest));
+      return;
     }
     if (shard.length === 1) {
       findings.push(notChecked(shard[0]!, failure));
@@ -253,7 +309,7 @@ function configNamesRegions(cwd: string): boolean {
   return false;
 }
 
-function optionArgs(options: LintOptions): string[] {
+function optionArgs(options: Pick<LintOptions, 'extraArgs' | 'cwd' | 'region'>): string[] {
   const hasRegion =
     options.extraArgs.some((a) => a === '--regions' || a === '-r' || a.startsWith('--regions=')) ||
     configNamesRegions(options.cwd);
@@ -265,9 +321,13 @@ function optionArgs(options: LintOptions): string[] {
   ];
 }
 
-/** The cfn-lint command in a process of its own; with no template path in `args` it reads `stdin`. */
+/**
+ * The cfn-lint command in a process of its own, given the time of its templates together; with no
+ * template path in `args` it reads `stdin`.
+ */
 async function runCommand(
   args: readonly string[],
+  templates: number,
   options: LintOptions,
   stdin?: string,
 ): Promise<RunEnd> {
@@ -276,7 +336,7 @@ async function runCommand(
     env: lintEnvironment(options.env),
     extendEnv: false,
     reject: false,
-    timeout: options.timeoutSeconds * 1000,
+    timeout: options.timeoutSeconds * 1000 * Math.max(1, templates),
     maxBuffer: 256 * 1024 * 1024,
     ...(options.stop ? { cancelSignal: options.stop } : {}),
     ...(stdin === undefined ? { stdin: 'ignore' as const } : { input: stdin }),
@@ -303,25 +363,25 @@ async function runCommand(
 
 /** What a run's end means: a report, or why there is none (never "not installed" for a signal). */
 function outcomeOf(end: RunEnd, options: LintOptions): ShardOutcome {
+  const failedAt = end.failedAt === undefined ? undefined : namedFailure(end.failedAt, end.stdout);
   const fail = (kind: Failure['kind'], detail: string): ShardOutcome => ({
     ok: false,
     failure: { kind, detail },
+    ...(failedAt ? { failedAt } : {}),
   });
   if (end.timedOut)
-    return fail('timeout', `timed out after ${options.timeoutSeconds} s (input cfn-lint-timeout)`);
+    return fail(
+      'timeout',
+      `timed out after ${options.timeoutSeconds} s (input cfn-lint-timeout, per template)`,
+    );
   if (end.signal) return fail('signal', `killed by ${end.signal}`);
   if (end.startError) {
     return end.startError.code === 'ENOENT'
       ? fail('missing', `cfn-lint was not found (${options.executable}).`)
       : fail('unstartable', end.startError.message);
   }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(end.stdout.trim() || 'null');
-  } catch {
-    parsed = undefined;
-  }
-  if (Array.isArray(parsed)) return { ok: true, results: parsed as CfnLintResult[] };
+  const parsed = reportOf(end.stdout);
+  if (parsed && failedAt === undefined) return { ok: true, results: parsed };
   // A wrapper script (a shell shim) reports its child's signal as exit code 128 + N.
   const signal = signalOfExitCode(end.exitCode);
   if (signal) return fail('signal', `killed by ${signal} (exit code ${end.exitCode})`);
@@ -334,6 +394,24 @@ function outcomeOf(end: RunEnd, options: LintOptions): ShardOutcome {
     'crash',
     `exit code ${end.exitCode} without a JSON report${stderr ? `:\n${stderr}` : ''}`,
   );
+}
+
+function reportOf(stdout: string): CfnLintResult[] | undefined {
+  try {
+    const parsed: unknown = JSON.parse(stdout.trim() || 'null');
+    return Array.isArray(parsed) ? (parsed as CfnLintResult[]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The failed template's place, when the report of those before it can be read. */
+function namedFailure(
+  index: number,
+  stdout: string,
+): { index: number; before: CfnLintResult[] } | undefined {
+  const before = reportOf(stdout);
+  return before ? { index, before } : undefined;
 }
 
 function signalOfExitCode(code: number | undefined): string | undefined {

@@ -12,6 +12,11 @@ export interface RunEnd {
   startError?: { code?: string; message: string };
   stdout: string;
   stderr: string;
+  /**
+   * The server checks templates one at a time: the index of the one that failed the run (the
+   * fields above say how), `stdout` holding the report of the ones before it.
+   */
+  failedAt?: number;
 }
 
 export interface ServerOptions {
@@ -20,7 +25,7 @@ export interface ServerOptions {
   args: readonly string[];
   cwd: string;
   env: NodeJS.ProcessEnv;
-  /** Each run is bounded by this; loading cfn-lint by this or a minute, whichever is longer. */
+  /** Each template is bounded by this; loading cfn-lint by this or a minute, whichever is longer. */
   timeoutSeconds: number;
   stop?: AbortSignal;
 }
@@ -39,6 +44,7 @@ interface Answer {
   timedOut?: boolean;
   stdout?: string;
   stderr?: string;
+  failedAt?: number;
 }
 
 /** Loading cfn-lint on a busy machine can take longer than a short per-run limit allows. */
@@ -110,7 +116,7 @@ export class LintServer {
           this.close();
           resolve({ timedOut: true, stdout: '', stderr: '' });
         },
-        this.timeoutSeconds * 1000 + GRACE_MS,
+        this.timeoutSeconds * 1000 * Math.max(1, paths.length) + GRACE_MS,
       );
       this.waiting.set(id, (end) => {
         clearTimeout(timer);
@@ -136,6 +142,7 @@ export class LintServer {
       ...(typeof answer.exitCode === 'number' ? { exitCode: answer.exitCode } : {}),
       stdout: String(answer.stdout ?? ''),
       stderr: String(answer.stderr ?? ''),
+      ...(Number.isInteger(answer.failedAt) ? { failedAt: answer.failedAt } : {}),
     });
   }
 

@@ -14,7 +14,7 @@ export const INPUT_DEFAULTS = {
   'fail-on': 'error',
   'cfn-lint-version': '1.51.0',
   'cfn-lint-args': '',
-  'cfn-lint-timeout': '300',
+  'cfn-lint-timeout': '30',
   'trust-repo-config': 'false',
   cache: 'true',
   'policy-validation': 'auto',

@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { lintTemplates, type LintOptions } from '../../src/lint/cfnlint.js';
+import { LintWarmup, lintTemplates, type LintOptions } from '../../src/lint/cfnlint.js';
 import { cfnLintVersion } from '../../src/lint/version.js';
 import { locateCfnLint, which } from '../../src/lint/install.js';
 import { silentLogger } from '../../src/model/logger.js';
@@ -119,6 +119,25 @@ describe('cfn-lint (the real one)', () => {
     expect(forked.map(key).sort()).toEqual(command.map(key).sort());
   });
 
+  it('takes the server started early when its options match, once, and starts its own otherwise', async () => {
+    const ws = await workspace({ 'a.yaml': { copy: 'valid/bucket.yaml' } });
+    const { executable, ...rest } = options(ws);
+    const warm = new LintWarmup(Promise.resolve(executable), rest);
+    expect(warm.take(['--format', 'json', '--regions', 'eu-west-1'], ws)).toBeUndefined();
+    const target = [{ path: path.join(ws, 'a.yaml'), file: 'a.yaml', size: 1 }];
+    const said: string[] = [];
+    const log = { ...silentLogger, info: (m: string) => said.push(m) };
+    // the first run takes it (a second take gets nothing), the second starts a server of its own
+    expect(await lintTemplates(target, options(ws, { warm, log }))).toEqual([]);
+    expect(warm.take(['--format', 'json', '--regions', 'us-east-1'], ws)).toBeUndefined();
+    expect(await lintTemplates(target, options(ws, { warm, log }))).toEqual([]);
+    expect(said).toEqual([
+      expect.stringMatching(/in workers forked by one Python process/),
+      expect.stringMatching(/in workers forked by one Python process/),
+    ]);
+    warm.close();
+  });
+
   it('passes extra arguments through and reports a bad one clearly', async () => {
     const ws = await workspace({ 'a.yaml': { copy: 'valid/bucket.yaml' } });
     const target = [{ path: path.join(ws, 'a.yaml'), file: 'a.yaml', size: 1 }];
@@ -174,6 +193,8 @@ describe('cfn-lint (the real one)', () => {
       "    shortdesc = description = 'misbehaves'",
       '    def match(self, cfn):',
       "        resources = cfn.template.get('Resources', {})",
+      "        with open(os.path.join(os.path.dirname(__file__), '..', 'seen.log'), 'a') as log:",
+      "            log.write(','.join(resources) + '\\n')",
       "        if 'Crash' in resources: os.kill(os.getpid(), signal.SIGSEGV)",
       "        if 'Slow' in resources: time.sleep(60)",
       '        return []',
@@ -181,6 +202,8 @@ describe('cfn-lint (the real one)', () => {
     ].join('\n'),
     [`${crash.toLowerCase()}.yaml`]: `Resources:\n  ${crash}:\n    Type: AWS::SNS::Topic\n`,
     'a.yaml': 'Resources:\n  Q:\n    Type: AWS::SQS::Queue\n    Properties:\n      Bogus: 1\n',
+    'b.yaml': 'Resources:\n  R:\n    Type: AWS::SQS::Queue\n    Properties:\n      Bogus: 1\n',
+    'c.yaml': 'Resources:\n  S:\n    Type: AWS::SQS::Queue\n    Properties:\n      Bogus: 1\n',
   });
 
   it.each([
@@ -191,7 +214,8 @@ describe('cfn-lint (the real one)', () => {
     async (culprit, message) => {
       const ws = await workspace(misbehaving(culprit));
       const file = `${culprit.toLowerCase()}.yaml`;
-      const targets = [file, 'a.yaml'].map((f) => ({
+      // One shard, the culprit in its middle: the worker names it, so nothing is checked twice.
+      const targets = ['a.yaml', file, 'b.yaml', 'c.yaml'].map((f) => ({
         path: path.join(ws, f),
         file: f,
         size: 1,
@@ -205,9 +229,16 @@ describe('cfn-lint (the real one)', () => {
       expect(said.join('\n')).toMatch(/forked by one Python process/);
       expect(findings.map((f) => `${f.file} ${f.ruleId}`).sort()).toEqual([
         'a.yaml E3002',
+        'b.yaml E3002',
+        'c.yaml E3002',
         `${file} L1001`,
       ]);
       expect(findings.find((f) => f.ruleId === 'L1001')!.message).toMatch(message);
+      // the probe's template aside, each template was checked once: no halving and re-running
+      const seen = (await fs.readFile(path.join(ws, 'seen.log'), 'utf8')).split('\n');
+      expect(seen.filter((l) => l && l !== 'Probe').sort()).toEqual(
+        [culprit, 'Q', 'R', 'S'].sort(),
+      );
     },
   );
 

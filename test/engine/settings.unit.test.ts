@@ -62,7 +62,7 @@ describe('settings', () => {
     expect(s.lint).toEqual({
       version: '1.51.0',
       extraArgs: [],
-      timeoutSeconds: 300,
+      timeoutSeconds: 30,
       trustRepoConfig: false,
       cache: true,
     });
