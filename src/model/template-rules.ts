@@ -74,6 +74,15 @@ export const TEMPLATE_RULES = defineRules({
       'The file exists but could not be read; the message says why (permissions, a broken link).',
     tags: ['parser'],
   },
+  tooManyResources: {
+    id: 'P1009',
+    source: 'parser',
+    severity: 'error',
+    title: 'More than 500 resources (CloudFormation’s own limit)',
+    description:
+      'CloudFormation accepts at most 500 resources in one template, so the template cannot be deployed; it is not given to cfn-lint, which would take minutes on it. Split it into nested stacks.',
+    tags: ['parser', 'limits'],
+  },
   unknownTag: {
     id: 'P1008',
     source: 'parser',

@@ -10,6 +10,11 @@ export const LIMITS = {
   maxNodes: 500_000,
   maxAliases: 1_000,
   /**
+   * CloudFormation's own limit of resources per template: cfn-lint needs minutes for thousands of
+   * them (over 120 s for 5,000), and such a template can never be deployed.
+   */
+  maxResources: 500,
+  /**
    * Characters intrinsic resolution may build for one template (Fn::Sub, Fn::Join, each use of a
    * parameter...): a template of 1 MB can otherwise amplify to gigabytes.
    */

@@ -227,6 +227,15 @@ export function parseTemplate(input: string | Uint8Array, file: string): ParseRe
       'Not a CloudFormation template: there is no Resources section (nor AWSTemplateFormatVersion).',
     );
   }
+  const resources = built.entries.find((e) => e.key === 'Resources');
+  if (resources?.value.kind === 'map' && resources.value.entries.length > LIMITS.maxResources) {
+    return fail(
+      resources.keyStart.line,
+      resources.keyStart.column,
+      TEMPLATE_RULES.tooManyResources.id,
+      `The template declares ${resources.value.entries.length} resources; CloudFormation accepts at most ${LIMITS.maxResources} in one template. Split it into nested stacks. cfn-lint was not run on it.`,
+    );
+  }
   const warnings = [...walker.unknownTags].map(([tag, at]) =>
     findingOf(TEMPLATE_RULES.unknownTag, {
       file,

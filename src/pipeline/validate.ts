@@ -12,7 +12,7 @@ import { withNestedStacks } from '../discover/nested.js';
 import { createRenderer, RENDERER_HAS_NO_NETWORK } from '../discover/render.js';
 import { guardEnabled, runGuard, type GuardRun, type GuardTarget } from '../guard/index.js';
 import { LintCache, type CacheStore } from '../lint/cache.js';
-import { lintTemplates, type LintTarget } from '../lint/cfnlint.js';
+import { LintWarmup, lintTemplates, type LintTarget } from '../lint/cfnlint.js';
 import type { CdkTemplate } from '../model/cdk.js';
 import { describeError, UserError } from '../model/errors.js';
 import type { Finding, PolicyEntry, SuppressionEntry, TemplateEntry } from '../model/findings.js';
@@ -89,6 +89,48 @@ export async function validate(
   deps: ValidateDeps,
   input: ValidateInput = {},
 ): Promise<Validation> {
+  // Renderings are linted from here, and cfn-lint runs here so an untrusted .cfnlintrc is never read.
+  const scratch = await scratchFolder(deps.env, deps.log);
+  const stopping = stopOnSignals(scratch);
+  // cfn-lint is located and loaded while the templates are found and parsed.
+  const executable = deps.locateCfnLint();
+  executable.catch(() => {}); // awaited where there is a template to lint
+  const warmup = new LintWarmup(executable, {
+    ...lintSettings(settings, scratch, deps),
+    region: settings.aws.region,
+    stop: stopping.signal,
+  });
+  try {
+    return await validateIn(settings, { ...deps, locateCfnLint: () => executable }, input, {
+      scratch,
+      stop: stopping.signal,
+      warmup,
+    });
+  } finally {
+    warmup.close();
+    stopping.release();
+    await fs.rm(scratch, { recursive: true, force: true });
+  }
+}
+
+/** The cfn-lint options of every region's run. */
+function lintSettings(settings: Settings, scratch: string, deps: ValidateDeps) {
+  return {
+    extraArgs: settings.lint.extraArgs,
+    timeoutSeconds: settings.lint.timeoutSeconds,
+    cwd: settings.lint.trustRepoConfig ? settings.workspace : scratch,
+    cores: deps.cores,
+    env: deps.env,
+  };
+}
+
+async function validateIn(
+  settings: Settings,
+  deps: ValidateDeps,
+  input: ValidateInput,
+  run: { scratch: string; stop: AbortSignal; warmup: LintWarmup },
+): Promise<Validation> {
+  const { scratch } = run;
   const environment =
     'environment' in input
       ? input.environment
@@ -187,143 +229,139 @@ export async function validate(
     });
   }
 
-  // Renderings are linted from here, and cfn-lint runs here so an untrusted .cfnlintrc is never read.
-  const scratch = await scratchFolder(deps.env, deps.log);
-  const stopping = stopOnSignals(scratch);
-  try {
-    const lintTargets: LintTarget[] = [];
-    // A CDK stack names its region: cfn-lint checks it against that region's resource specs.
-    const lintRegions = new Map<string, string>();
-    for (const { index, content } of lintable) {
-      const source = loaded[index]!.source;
-      let lintPath = source.absolutePath;
-      if (typeof content === 'string') {
-        lintPath = path.join(
-          scratch,
-          `${index}-${path.basename(source.file).replace(/\.(j2|njk)$/i, '')}`,
-        );
-        await fs.writeFile(lintPath, content);
-      }
-      lintTargets.push({ path: lintPath, file: source.file, size: content.length, content });
-      lintRegions.set(lintPath, source.cdk?.region ?? settings.aws.region);
+  const lintTargets: LintTarget[] = [];
+  // A CDK stack names its region: cfn-lint checks it against that region's resource specs.
+  const lintRegions = new Map<string, string>();
+  for (const { index, content } of lintable) {
+    const source = loaded[index]!.source;
+    let lintPath = source.absolutePath;
+    if (typeof content === 'string') {
+      lintPath = path.join(
+        scratch,
+        `${index}-${path.basename(source.file).replace(/\.(j2|njk)$/i, '')}`,
+      );
+      await fs.writeFile(lintPath, content);
     }
-
-    const executable = lintTargets.length ? await deps.locateCfnLint() : undefined;
-    const versionRun = executable ? deps.cfnLintVersion(executable) : Promise.resolve(undefined);
-    const cache =
-      executable && settings.lint.cache && deps.lintCache
-        ? await openLintCache(deps.lintCache, await versionRun, deps.log)
-        : undefined;
-    const lintRun = executable
-      ? Promise.all(
-          [...new Set(lintRegions.values())].map((region) =>
-            lintTemplates(
-              lintTargets.filter((t) => lintRegions.get(t.path) === region),
-              {
-                executable,
-                region,
-                extraArgs: settings.lint.extraArgs,
-                timeoutSeconds: settings.lint.timeoutSeconds,
-                cwd: settings.lint.trustRepoConfig ? settings.workspace : scratch,
-                cores: deps.cores,
-                env: deps.env,
-                stop: stopping.signal,
-                log: deps.log,
-                ...(cache ? { cache } : {}),
-              },
-            ),
-          ),
-        )
-          .then((runs) => runs.flat())
-          .then(async (found) => {
-            if (cache?.changed) await saveLintCache(deps.lintCache!, cache, deps.log);
-            return found;
-          })
-      : Promise.resolve([]);
-    lintRun.catch(() => {}); // awaited below; this only keeps an early failure from going unhandled
-    const guardExecutable =
-      lintTargets.length && deps.locateCfnGuard && guardEnabled(settings)
-        ? await deps.locateCfnGuard()
-        : undefined;
-
-    const templates = targets.map((t) => t.template);
-    const secretNames = registerTemplateSecrets(
-      deps.redactor,
-      templates,
-      environment,
-      settings.secretParameters,
-    );
-    const checkingPolicies = deps.checkPolicies && settings.policies.validation !== 'off';
-    const bases =
-      checkingPolicies && input.base
-        ? await baseTemplates(settings, input.base, targets, entries)
-        : undefined;
-    const [lintFindings, cfnLintVersion, policyOutcome, guardRun] = await Promise.all([
-      lintRun,
-      versionRun,
-      checkingPolicies
-        ? deps.checkPolicies!(
-            targets.map((t) => ({
-              ...policyTarget(t, environment, sourceOf.get(t.file)),
-              ...(bases?.templates.has(t.file) ? { base: bases.templates.get(t.file)! } : {}),
-            })),
-          )
-        : Promise.resolve<PolicyOutcome>({ policies: [], findings: [], notices: [] }),
-      guardExecutable
-        ? runGuard(
-            targets.map((t) => guardTarget(t, environment, sourceOf.get(t.file))),
-            settings,
-            { executable: guardExecutable, scratch, env: deps.env },
-          )
-        : Promise.resolve<GuardRun>({ findings: [], suppressions: [] }),
-    ]);
-    // A file our parser rejected already has its finding; cfn-lint's parse error would repeat it.
-    findings.push(
-      ...withoutRepeatedLintFindings(
-        lintFindings.filter((f) => !(unparsed.has(f.file) && f.ruleId === 'E0000')),
-        policyOutcome.findings,
-      ),
-      ...policyOutcome.findings,
-      ...guardRun.findings,
-      ...statefulPolicyFindings(templates),
-    );
-    for (const finding of findings) {
-      const lines = lineMaps.get(finding.file);
-      if (lines) toSourceLines(finding, lines);
-    }
-    const located = cdkFindings(
-      findings,
-      new Map(
-        targets.map((t) => [t.file, { template: t.template, cdk: cdkTemplates.get(t.file) }]),
-      ),
-      settings.policies.ignore,
-    );
-    const notices = [
-      ...(skipped.length ? [skippedNotice(skipped)] : []),
-      // The offline fallback only matters to a run that has policies to check.
-      ...(settings.policies.autoReason && policyOutcome.policies.length > 0
-        ? [settings.policies.autoReason]
-        : []),
-      ...(bases?.notices ?? []),
-      ...policyOutcome.notices,
-      ...located.notices,
-    ];
-    return {
-      templates: entries.filter((_, index) => !notTemplates.has(index)),
-      findings: located.findings,
-      policies: policyOutcome.policies,
-      notices,
-      ...(cfnLintVersion ? { cfnLintVersion } : {}),
-      ...(environment ? { environment } : {}),
-      targets,
-      secretNames,
-      suppressions: guardRun.suppressions,
-      skipped: [...skipped].sort(),
-    };
-  } finally {
-    stopping.release();
-    await fs.rm(scratch, { recursive: true, force: true });
+    lintTargets.push({ path: lintPath, file: source.file, size: content.length, content });
+    lintRegions.set(lintPath, source.cdk?.region ?? settings.aws.region);
   }
+
+  const executable = lintTargets.length ? await deps.locateCfnLint() : undefined;
+  const versionRun = executable ? deps.cfnLintVersion(executable) : Promise.resolve(undefined);
+  const cache =
+    executable && settings.lint.cache && deps.lintCache
+      ? await openLintCache(deps.lintCache, await versionRun, deps.log)
+      : undefined;
+  const lintRun = executable
+    ? Promise.all(
+        [...new Set(lintRegions.values())].map((region) =>
+          lintTemplates(
+            lintTargets.filter((t) => lintRegions.get(t.path) === region),
+            {
+              ...lintSettings(settings, scratch, deps),
+              executable,
+              region,
+              stop: run.stop,
+              warm: run.warmup,
+              log: deps.log,
+              ...(cache ? { cache } : {}),
+            },
+          ),
+        ),
+      )
+        .then((runs) => runs.flat())
+        .then(async (found) => {
+          if (cache?.changed) await saveLintCache(deps.lintCache!, cache, deps.log);
+          return found;
+        })
+    : Promise.resolve([]);
+  lintRun.catch(() => {}); // awaited below; this only keeps an early failure from going unhandled
+  const guardExecutable =
+    lintTargets.length && deps.locateCfnGuard && guardEnabled(settings)
+      ? await deps.locateCfnGuard()
+      : undefined;
+
+  const templates = targets.map((t) => t.template);
+  const secretNames = registerTemplateSecrets(
+    deps.redactor,
+    templates,
+    environment,
+    settings.secretParameters,
+  );
+  const checkingPolicies = deps.checkPolicies && settings.policies.validation !== 'off';
+  const bases =
+    checkingPolicies && input.base
+      ? await baseTemplates(settings, input.base, targets, entries)
+      : undefined;
+  const [lintFindings, cfnLintVersion, policyOutcome, guardRun] = await Promise.all([
+    lintRun,
+    versionRun,
+    checkingPolicies
+      ? deps.checkPolicies!(
+          targets.map((t) => ({
+            ...policyTarget(t, environment, sourceOf.get(t.file)),
+            ...(bases?.templates.has(t.file) ? { base: bases.templates.get(t.file)! } : {}),
+          })),
+        )
+      : Promise.resolve<PolicyOutcome>({ policies: [], findings: [], notices: [] }),
+    guardExecutable
+      ? runGuard(
+          targets.map((t) => guardTarget(t, environment, sourceOf.get(t.file))),
+          settings,
+          { executable: guardExecutable, scratch, env: deps.env },
+        )
+      : Promise.resolve<GuardRun>({ findings: [], suppressions: [] }),
+  ]);
+  // A file our parser and cfn-lint both reject keeps every parse error cfn-lint gives (each
+  // duplicate key, at plain cfn-lint's lines); ours, on the same line, joins cfn-lint's message.
+  const lintRejectedAt = new Map(
+    lintFindings
+      .filter((f) => f.ruleId === 'E0000' && unparsed.has(f.file))
+      .map((f) => [`${f.file}:${f.line}`, f]),
+  );
+  for (const ours of findings.filter((f) => SAME_AS_E0000.has(f.ruleId))) {
+    const theirs = lintRejectedAt.get(`${ours.file}:${ours.line}`);
+    if (!theirs) continue;
+    theirs.message = `${theirs.message} (${ours.message})`;
+    findings.splice(findings.indexOf(ours), 1);
+  }
+  findings.push(
+    ...withoutRepeatedLintFindings(lintFindings, policyOutcome.findings),
+    ...policyOutcome.findings,
+    ...guardRun.findings,
+    ...statefulPolicyFindings(templates),
+  );
+  for (const finding of findings) {
+    const lines = lineMaps.get(finding.file);
+    if (lines) toSourceLines(finding, lines);
+  }
+  const located = cdkFindings(
+    findings,
+    new Map(targets.map((t) => [t.file, { template: t.template, cdk: cdkTemplates.get(t.file) }])),
+    settings.policies.ignore,
+  );
+  const notices = [
+    ...(skipped.length ? [skippedNotice(skipped)] : []),
+    // The offline fallback only matters to a run that has policies to check.
+    ...(settings.policies.autoReason && policyOutcome.policies.length > 0
+      ? [settings.policies.autoReason]
+      : []),
+    ...(bases?.notices ?? []),
+    ...policyOutcome.notices,
+    ...located.notices,
+  ];
+  return {
+    templates: entries.filter((_, index) => !notTemplates.has(index)),
+    findings: located.findings,
+    policies: policyOutcome.policies,
+    notices,
+    ...(cfnLintVersion ? { cfnLintVersion } : {}),
+    ...(environment ? { environment } : {}),
+    targets,
+    secretNames,
+    suppressions: guardRun.suppressions,
+    skipped: [...skipped].sort(),
+  };
 }
 
 /** The stored results, when the version is known (it is part of every key); a bad store warns. */
@@ -428,8 +466,18 @@ function skippedNotice(files: readonly string[]): string {
 }
 
 /** Limits of our parser (size, text, depth, aliases, values): cfn-lint could hang or crash there. */
+/** Our parser's findings that cfn-lint's E0000 (template could not be parsed) repeats. */
+const SAME_AS_E0000 = new Set<string>(
+  [TEMPLATE_RULES.syntax, TEMPLATE_RULES.duplicateKey].map((r) => r.id),
+);
+
 const REFUSED_BEFORE_CFN_LINT = new Set<string>(
-  [TEMPLATE_RULES.tooLarge, TEMPLATE_RULES.notText, TEMPLATE_RULES.tooDeep].map((r) => r.id),
+  [
+    TEMPLATE_RULES.tooLarge,
+    TEMPLATE_RULES.notText,
+    TEMPLATE_RULES.tooDeep,
+    TEMPLATE_RULES.tooManyResources,
+  ].map((r) => r.id),
 );
 
 /**

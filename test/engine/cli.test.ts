@@ -25,7 +25,7 @@ describe('iac-action validate', () => {
     expect(r.status).toBe(1);
     expect(r.stdout).toContain('infra/bad.yaml:5:7 error E3002 ');
     expect(r.stdout).toContain(
-      'infra/tabs.yaml:3:1 error P1000 YAML syntax error: Tabs are not allowed as indentation.',
+      'infra/tabs.yaml:3:1 error E0000 found character that cannot start any token (YAML syntax error: Tabs are not allowed as indentation.)',
     );
     expect(r.stdout).toMatch(
       /2 errors, .* in 2 templates .*blocked: 2 at or above fail-on "error"\.$/,

@@ -164,6 +164,25 @@ describe('malformed input gives one finding that names the line', () => {
     });
   });
 
+  it('refuses more resources than CloudFormation allows in one template, at the Resources key', () => {
+    const topics = (n: number) =>
+      Array.from({ length: n }, (_, i) => `  T${i}:\n    Type: AWS::SNS::Topic\n`).join('');
+    expect(parseTemplate(`Description: d\nResources:\n${topics(500)}`, 'a.yaml').ok).toBe(true);
+    const json = JSON.stringify({
+      Resources: Object.fromEntries(
+        Array.from({ length: 501 }, (_, i) => [`T${i}`, { Type: 'AWS::SNS::Topic' }]),
+      ),
+    });
+    for (const [text, line] of [
+      [`Description: d\nResources:\n${topics(501)}`, 2],
+      [json, 1],
+    ] as const) {
+      const result = parseTemplate(text, 'many.yaml');
+      expect(result).toMatchObject({ ok: false, finding: { ruleId: 'P1009', line } });
+      expect(!result.ok && result.finding.message).toMatch(/declares 501 resources.*at most 500/);
+    }
+  });
+
   it('does not mistake brackets inside quotes or comments for nesting', () => {
     const text = `Resources:\n  A:\n    Type: AWS::SNS::Topic # ${'['.repeat(500)}\n    Properties:\n      DisplayName: "${'{'.repeat(500)}"\n`;
     expect(parseTemplate(text, 'q.yaml').ok).toBe(true);

@@ -59,8 +59,9 @@ describe('validation around cfn-lint', () => {
     expect(seen).toEqual([
       'templates/bomb.yaml P1004',
       'templates/deep.json P1004',
-      // cfn-lint's own parse error (E0000) would only repeat ours.
-      'templates/duplicate.yaml P1005',
+      // cfn-lint names both places of the duplicate key; ours, at the second, would repeat it.
+      'templates/duplicate.yaml E0000',
+      'templates/duplicate.yaml E0000',
       'templates/good.yaml W2001',
       'templates/tagged.yaml E3012',
       'templates/tagged.yaml P1008',
