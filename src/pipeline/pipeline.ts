@@ -2,12 +2,7 @@ import path from 'node:path';
 import type { AwsClients } from '../deploy/aws.js';
 import type { DeployStageResult } from '../deploy/index.js';
 import type { Poller } from '../deploy/wait.js';
-import {
-  assemblySelection,
-  assemblyStacks,
-  isCloudAssembly,
-  type AssemblyStack,
-} from '../discover/cdk.js';
+import { assemblySelection, assemblyStacks, isCloudAssembly } from '../discover/cdk.js';
 import { loadEnvironment } from '../discover/environment.js';
 import { loadManifest, resolveStacks } from '../discover/manifest.js';
 import { exists } from '../model/files.js';
@@ -71,7 +66,6 @@ export async function runPipeline(settings: Settings, deps: PipelineDeps): Promi
       // A CDK app's stacks, roles and dependencies come from its assembly, as cdk deploy reads them.
       const fromAssembly = await assemblyStacks(settings.workspace, assembly, settings.aws);
       stacks = assemblySelection(fromAssembly, settings.deploy.stacks);
-      notices.push(...assemblyNotices(fromAssembly, settings));
     } else if (noManifest && settings.autoMode && !settings.deploy.offline) {
       // Without a manifest the offline plan compares every template with the base commit.
       notices.push(
@@ -217,22 +211,6 @@ async function assemblyOf(settings: Settings): Promise<string | undefined> {
   if (settings.templates.length !== 1) return undefined;
   const folder = path.resolve(settings.workspace, settings.templates[0]!);
   return (await isCloudAssembly(folder)) ? folder : undefined;
-}
-
-/** What deploying from an assembly does not do yet, said once per run. */
-function assemblyNotices(stacks: readonly AssemblyStack[], settings: Settings): string[] {
-  const notices: string[] = [];
-  const deployRoles = stacks.filter((s) => s.deployRoleArn);
-  if (deployRoles.length)
-    notices.push(
-      `The CDK deploy roles (${deployRoles[0]!.deployRoleArn}${deployRoles.length > 1 ? ', ...' : ''}) are not assumed: the job's own credentials create the change sets and pass each stack's execution role, so they need iam:PassRole on it.`,
-    );
-  const withAssets = stacks.filter((s) => s.assets.manifest);
-  if (withAssets.length && settings.mode !== 'plan')
-    notices.push(
-      `CDK assets are not published by this action: publish them first (\`npx cdk-assets publish -p ${withAssets[0]!.assets.manifest}\`, or \`cdk deploy\`), or the deployment of ${withAssets.map((s) => s.stackName).join(', ')} fails where it needs them.`,
-    );
-  return notices;
 }
 
 /** The one place the report is assembled: validation, then the plan and deployments. */
