@@ -4,7 +4,12 @@ import type { DeployStageResult } from '../deploy/index.js';
 import type { Poller } from '../deploy/wait.js';
 import { assemblySelection, assemblyStacks, isCloudAssembly } from '../discover/cdk.js';
 import { loadEnvironment } from '../discover/environment.js';
-import { loadManifest, resolveStacks } from '../discover/manifest.js';
+import {
+  addsToAssembly,
+  addToAssembly,
+  loadManifest,
+  resolveStacks,
+} from '../discover/manifest.js';
 import { exists } from '../model/files.js';
 import {
   compareFindings,
@@ -61,23 +66,36 @@ export async function runPipeline(settings: Settings, deps: PipelineDeps): Promi
     const noManifest = !(await exists(
       path.resolve(settings.workspace, settings.deploy.stacksFile),
     ));
-    const assembly = noManifest ? await assemblyOf(settings) : undefined;
-    if (assembly) {
+    const assembly = await assemblyOf(settings);
+    const manifest =
+      assembly && !noManifest
+        ? await loadManifest(settings.workspace, settings.deploy.stacksFile)
+        : undefined;
+    if (assembly && (!manifest || addsToAssembly(manifest))) {
       // A CDK app's stacks, roles and dependencies come from its assembly, as cdk deploy reads them.
       const fromAssembly = await assemblyStacks(settings.workspace, assembly, settings.aws);
       stacks = assemblySelection(fromAssembly, settings.deploy.stacks);
+      // A manifest without templates adds settings to the assembly's stacks.
+      if (manifest)
+        stacks = await addToAssembly(manifest, stacks, {
+          workspace: settings.workspace,
+          selection: settings.deploy.stacks,
+          ...(environment ? { environment } : {}),
+        });
     } else if (noManifest && settings.autoMode && !settings.deploy.offline) {
       // Without a manifest the offline plan compares every template with the base commit.
       notices.push(
         `No stack manifest (${settings.deploy.stacksFile}), so no change sets were previewed: add one to see what a pull request would change in AWS.`,
       );
     } else if (!noManifest || !settings.deploy.offline) {
-      const manifest = await loadManifest(settings.workspace, settings.deploy.stacksFile);
-      stacks = await resolveStacks(manifest, {
-        workspace: settings.workspace,
-        selection: settings.deploy.stacks,
-        ...(environment ? { environment } : {}),
-      });
+      stacks = await resolveStacks(
+        manifest ?? (await loadManifest(settings.workspace, settings.deploy.stacksFile)),
+        {
+          workspace: settings.workspace,
+          selection: settings.deploy.stacks,
+          ...(environment ? { environment } : {}),
+        },
+      );
       patterns = await withStackTemplates(settings, stacks);
     }
   }

@@ -3,7 +3,11 @@ import fs from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { CloudFormationClient, GetTemplateCommand } from '@aws-sdk/client-cloudformation';
+import {
+  CloudFormationClient,
+  DescribeStacksCommand,
+  GetTemplateCommand,
+} from '@aws-sdk/client-cloudformation';
 import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import {
   CreateBucketCommand,
@@ -118,7 +122,11 @@ function recording(aws: AwsClients, as: string, calls: { as: string; command: st
   return wrapped;
 }
 
-async function run(mode: 'plan' | 'deploy', sts?: string) {
+async function run(
+  mode: 'plan' | 'deploy',
+  sts?: string,
+  more: Partial<Record<InputName, string>> = {},
+) {
   for (const [key, value] of Object.entries(TEST_ENV)) vi.stubEnv(key, value);
   const env = { ...process.env, ...TEST_ENV };
   const inputs: Partial<Record<InputName, string>> = {
@@ -127,6 +135,7 @@ async function run(mode: 'plan' | 'deploy', sts?: string) {
     'endpoint-url': moto.endpoint,
     'policy-validation': 'off',
     'fail-on': 'none',
+    ...more,
   };
   const settings = readSettings((name) => inputs[name], { env, workspace: ws });
   const calls: { as: string; command: string }[] = [];
@@ -208,6 +217,33 @@ describe('plan and deploy of a CDK assembly with a file asset, no manifest', () 
       /^Stack Images is not deployed: asset [0-9a-f]{64} is a container image asset/,
     );
     expect(calls.filter((c) => c.command === 'CreateChangeSetCommand')).toHaveLength(1);
+  }, 300_000);
+
+  it('takes what a stack manifest adds to the assembly stack it names', async () => {
+    await bootstrap();
+    await fs.writeFile(
+      path.join(ws, 'cdk-settings.yaml'),
+      'stacks:\n  Functions:\n    tags: { team: data }\n',
+    );
+    const { report } = await run('deploy', undefined, {
+      'stacks-file': 'cdk-settings.yaml',
+      stacks: 'Functions',
+    });
+    expect(report.deployments!.map((d) => [d.stackName, d.status])).toEqual([
+      ['Functions', 'succeeded'],
+    ]);
+    const { Stacks } = await client(CloudFormationClient).send(
+      new DescribeStacksCommand({ StackName: 'Functions' }),
+    );
+    expect(Stacks![0]!.Tags).toContainEqual({ Key: 'team', Value: 'data' });
+
+    await fs.writeFile(
+      path.join(ws, 'cdk-settings.yaml'),
+      'stacks:\n  Nope:\n    tags: { a: b }\n',
+    );
+    await expect(run('plan', undefined, { 'stacks-file': 'cdk-settings.yaml' })).rejects.toThrow(
+      /cdk-settings\.yaml:3: stacks\.Nope has no template and is not a stack of the CDK cloud assembly/,
+    );
   }, 300_000);
 
   it('deploys nothing of a stack whose deploy role cannot be assumed, and says what to do', async () => {
