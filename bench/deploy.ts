@@ -91,5 +91,6 @@ function slowed(aws: AwsClients): AwsClients {
   return {
     cloudFormation: async (region) => delay(await aws.cloudFormation(region)),
     s3: async (region) => delay(await aws.s3(region)),
+    assumeRole: (role, region) => aws.assumeRole(role, region),
   };
 }

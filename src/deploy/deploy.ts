@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { CloudFormationClient, Stack } from '@aws-sdk/client-cloudformation';
-import { UserError } from '../model/errors.js';
+import { describeError, UserError } from '../model/errors.js';
 import type {
   DeploymentEntry,
   Finding,
@@ -11,6 +11,7 @@ import type { Logger } from '../model/logger.js';
 import { findingOf } from '../model/rules.js';
 import { child, entry, isMap, isScalar } from '../model/template.js';
 import type { ParsedTemplate } from '../model/template.js';
+import { publishFileAssets } from './assets.js';
 import { cloudFormationSdk, s3Sdk, type AwsClients } from './aws.js';
 import {
   awaitChangeSet,
@@ -106,7 +107,6 @@ export async function processStack(
   mode: 'plan' | 'deploy' | 'execute',
 ): Promise<StackResult> {
   const region = regionOf(stack, ctx);
-  const client = await ctx.aws.cloudFormation(region);
   const deadline = ctx.poller.now() + ctx.timeoutMs;
   const plan: StackPlanEntry = {
     stackId: stack.id,
@@ -131,6 +131,31 @@ export async function processStack(
     extra: Partial<DeploymentEntry> = {},
   ) => deploymentOf(stack, region, status, message, extra);
 
+  const cdk = stack.cdk;
+  const notDone = `Stack ${stack.stackName} is not ${mode === 'plan' ? 'planned' : 'deployed'}`;
+  if (cdk?.unsupported.length) {
+    const why = `${cdk.unsupported.map((a) => `asset ${a.id} is a ${a.kind} asset`).join('; ')} (${cdk.manifestFile}), which this action does not build or publish. Deploy this stack with \`cdk deploy\`.`;
+    if (mode !== 'plan') return fail(`${notDone}: ${why}`);
+    plan.message = `Deploy will refuse stack ${stack.stackName}: ${why}`;
+  }
+  // A CDK stack's CloudFormation calls are made as its deploy role, as cdk deploy makes them.
+  let aws = ctx.aws;
+  try {
+    if (cdk?.deployRole) aws = await ctx.aws.assumeRole(cdk.deployRole, region);
+    // CloudFormation reads nested stack templates from S3 already to create the change set.
+    if (cdk && mode !== 'execute')
+      await publishFileAssets(
+        stack.stackName,
+        cdk.files.filter((asset) => asset.template),
+        ctx.aws,
+        ctx.log,
+      );
+  } catch (error) {
+    if (!(error instanceof UserError)) throw error;
+    return fail(`${notDone}: ${describeError(error)}`);
+  }
+  const client = await aws.cloudFormation(region);
+
   const template = ctx.templateFor(stack);
   let existing: Stack | undefined;
   let emptyUpFront = false;
@@ -146,7 +171,15 @@ export async function processStack(
     }
     changeSet = found;
   } else {
-    const started = await startChangeSet(stack, ctx, mode, client, deadline, plan, template);
+    const started = await startChangeSet(
+      stack,
+      { ...ctx, aws },
+      mode,
+      client,
+      deadline,
+      plan,
+      template,
+    );
     if ('failed' in started) return fail(started.failed);
     if ('recreated' in started) {
       plan.changes = started.recreated;
@@ -210,6 +243,20 @@ export async function processStack(
   if (mode === 'plan' || blocks(findings)) {
     await cleanUp();
     return { plan, findings, ...blockedDeployment(mode, findings, deployment) };
+  }
+  // The code the resources point at goes up only once the change set may run.
+  const code = cdk?.files.filter((asset) => !asset.template) ?? [];
+  if (code.length) {
+    try {
+      await publishFileAssets(stack.stackName, code, ctx.aws, ctx.log);
+    } catch (error) {
+      if (!(error instanceof UserError)) throw error;
+      await cleanUp();
+      return {
+        ...fail(`${notDone}: ${describeError(error)}`),
+        findings,
+      };
+    }
   }
   return {
     plan,

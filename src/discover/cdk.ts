@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 // Only the manifest reader: the package's other entry points (integ tests, asset types) are not needed.
 import { Manifest } from '@aws-cdk/cloud-assembly-schema/lib/manifest.js';
-import type { CdkTemplate, ConstructInfo } from '../model/cdk.js';
+import type { CdkDeployment, CdkFileAsset, CdkTemplate, ConstructInfo } from '../model/cdk.js';
 import { UserError } from '../model/errors.js';
 import type { StackSelection, StackSpec } from '../model/stacks.js';
 import { exists, isInside, relativeToWorkspace, resolveInside } from '../model/files.js';
@@ -78,6 +78,7 @@ interface StackProperties {
   tags?: Record<string, string>;
   terminationProtection?: boolean;
   assumeRoleArn?: string;
+  assumeRoleExternalId?: string;
   cloudFormationExecutionRoleArn?: string;
 }
 
@@ -117,6 +118,8 @@ interface StackArtifact {
   manifestFile: string;
   /** Every artifact of that assembly, for what a stack depends on. */
   artifacts: Record<string, ArtifactManifest>;
+  /** The top assembly folder, which holds the assets of every Stage. */
+  root: string;
 }
 
 /** Every stack artifact of an assembly and of its nested assemblies (Stages), bounded. */
@@ -125,6 +128,7 @@ async function forEachStack(
   dir: string,
   depth: number,
   visit: (stack: StackArtifact) => Promise<void>,
+  root = dir,
 ): Promise<void> {
   // A planted link must not make the action read a file outside the workspace.
   const manifestPath = await resolveInside(
@@ -167,11 +171,11 @@ async function forEachStack(
           `${manifestFile}: nested assembly "${id}" (${directoryName}) has no manifest.json.`,
           'Run `cdk synth` again.',
         );
-      await forEachStack(workspace, nested, depth + 1, visit);
+      await forEachStack(workspace, nested, depth + 1, visit, root);
       continue;
     }
     if (artifact.type === 'aws:cloudformation:stack')
-      await visit({ id, artifact, dir, manifestFile, artifacts });
+      await visit({ id, artifact, dir, manifestFile, artifacts, root });
   }
 }
 
@@ -197,7 +201,7 @@ export async function assemblyStacks(
     workspace,
     dir,
     0,
-    async ({ id, artifact, dir: at, manifestFile, artifacts }) => {
+    async ({ id, artifact, dir: at, manifestFile, artifacts, root }) => {
       if (stacks.length >= MAX_STACKS)
         throw new UserError(
           `${manifestFile}: more than ${MAX_STACKS} stacks in one cloud assembly.`,
@@ -213,12 +217,8 @@ export async function assemblyStacks(
       const environment = parseEnvironment(artifact.environment);
       const account = environment.account ?? context.accountId;
       const region = environment.region ?? context.region;
-      // The roles name ${AWS::Partition}, ${AWS::AccountId} and ${AWS::Region}, as cdk deploy fills them.
-      const fill = (arn: string | undefined) =>
-        arn
-          ?.replaceAll('${AWS::Partition}', context.partition)
-          .replaceAll('${AWS::Region}', region)
-          .replaceAll('${AWS::AccountId}', account ?? '${AWS::AccountId}');
+      const fill = (text: string | undefined) =>
+        text === undefined ? undefined : fillPlaceholders(text, context.partition, region, account);
       const assets = (artifact.dependencies ?? [])
         .map((dep) => artifacts[dep])
         .filter((a): a is ArtifactManifest => a?.type === 'cdk:asset-manifest');
@@ -237,7 +237,15 @@ export async function assemblyStacks(
         dependsOn: (artifact.dependencies ?? []).filter(
           (dep) => artifacts[dep]?.type === 'aws:cloudformation:stack',
         ),
-        ...(await assetsOf(workspace, at, assets, path.basename(properties.templateFile))),
+        ...(await assetsOf(workspace, at, root, assets, {
+          templateFile: path.basename(properties.templateFile),
+          partition: context.partition,
+          region,
+          ...(account ? { account } : {}),
+        })),
+        ...(properties.assumeRoleExternalId
+          ? { deployRoleExternalId: properties.assumeRoleExternalId }
+          : {}),
       });
     },
   );
@@ -256,41 +264,116 @@ export interface AssemblyStack {
   account?: string;
   executionRoleArn: string;
   deployRoleArn?: string;
+  deployRoleExternalId?: string;
   tags: Record<string, string>;
   parameters: Record<string, string>;
   terminationProtection: boolean;
   dependsOn: string[];
   /** File and container assets the stack needs published first (its own template aside). */
   assets: { files: number; images: number; manifest?: string };
+  /** The file assets to publish, and those this action cannot publish. */
+  publish: Pick<CdkDeployment, 'files' | 'unsupported'>;
 }
 
-/** The assets of a stack's asset manifests (`*.assets.json`), counted. */
+/**
+ * `${AWS::Partition}`, `${AWS::AccountId}` and `${AWS::Region}` in role ARNs, buckets and keys, as
+ * cdk deploy fills them; an unknown account stays a placeholder.
+ */
+function fillPlaceholders(
+  text: string,
+  partition: string,
+  region: string,
+  account: string | undefined,
+): string {
+  return text
+    .replaceAll('${AWS::Partition}', partition)
+    .replaceAll('${AWS::Region}', region)
+    .replaceAll('${AWS::AccountId}', account ?? '${AWS::AccountId}');
+}
+
+/**
+ * The assets of a stack's asset manifests (`*.assets.json`), read with the schema package (which
+ * checks the manifest's version and shape). The stack's own template is sent inline, not published.
+ */
 async function assetsOf(
   workspace: string,
   dir: string,
+  root: string,
   manifests: readonly ArtifactManifest[],
-  templateFile: string,
-): Promise<{ assets: AssemblyStack['assets'] }> {
+  stack: { templateFile: string; partition: string; region: string; account?: string },
+): Promise<Pick<AssemblyStack, 'assets' | 'publish'>> {
   const assets: AssemblyStack['assets'] = { files: 0, images: 0 };
+  const publish: AssemblyStack['publish'] = { files: [], unsupported: [] };
+  const realRoot = await fs.realpath(root);
   for (const artifact of manifests) {
     const name = (artifact.properties as { file?: string } | undefined)?.file ?? '';
     const absolute = await resolveInside(workspace, path.join(dir, name), 'CDK asset manifest');
     const file = relativeToWorkspace(workspace, absolute);
     if (!(await exists(absolute))) continue;
     await checkSize(absolute, file);
-    let parsed: { files?: Record<string, { source?: { path?: string } }>; dockerImages?: object };
+    let manifest: ReturnType<typeof Manifest.loadAssetManifest>;
     try {
-      parsed = JSON.parse(await fs.readFile(absolute, 'utf8')) as typeof parsed;
-    } catch {
-      throw new UserError(`${file}: not valid JSON.`, 'Run `cdk synth` again.');
+      manifest = Manifest.loadAssetManifest(absolute);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      throw new UserError(
+        `${file}: not a CDK asset manifest (${message.slice(0, 500)}).`,
+        'Run `cdk synth` again.',
+      );
     }
-    const files = Object.values(parsed.files ?? {}).filter((f) => f?.source?.path !== templateFile);
-    const images = Object.keys(parsed.dockerImages ?? {}).length;
-    if (files.length || images) assets.manifest ??= file;
+    const files = Object.entries(manifest.files ?? {}).filter(
+      ([, asset]) => asset.source.path !== stack.templateFile,
+    );
+    const images = Object.keys(manifest.dockerImages ?? {});
+    if (files.length || images.length) assets.manifest ??= file;
     assets.files += files.length;
-    assets.images += images;
+    assets.images += images.length;
+    publish.unsupported.push(...images.map((id) => ({ id, kind: 'container image' as const })));
+    for (const [id, asset] of files) {
+      if (asset.source.executable || !asset.source.path) {
+        publish.unsupported.push({ id, kind: 'executable file' });
+        continue;
+      }
+      const source = await resolveInside(
+        workspace,
+        path.join(dir, asset.source.path),
+        `${file}: asset ${id}`,
+      );
+      // The source is the assembly's own copy (asset.HASH): nothing outside the assembly folder.
+      const real = await fs.realpath(source).catch(() => source);
+      if (!isInside(realRoot, real))
+        throw new UserError(
+          `${file}: asset ${id} names ${asset.source.path}, outside the cloud assembly folder, and is refused.`,
+          'Run `cdk synth` again.',
+        );
+      const fill = (text: string, region: string) =>
+        fillPlaceholders(text, stack.partition, region, stack.account);
+      publish.files.push({
+        id,
+        source,
+        file: relativeToWorkspace(workspace, source),
+        packaging: asset.source.packaging === 'zip' ? 'zip' : 'file',
+        template: asset.source.path.endsWith('.template.json'),
+        destinations: Object.values(asset.destinations).map((d) => {
+          const region = d.region ? fill(d.region, stack.region) : stack.region;
+          return {
+            bucket: fill(d.bucketName, region),
+            key: fill(d.objectKey, region),
+            region,
+            ...(d.assumeRoleArn
+              ? {
+                  role: {
+                    arn: fill(d.assumeRoleArn, region),
+                    ...(d.assumeRoleExternalId ? { externalId: d.assumeRoleExternalId } : {}),
+                  },
+                }
+              : {}),
+          };
+        }),
+      } satisfies CdkFileAsset);
+    }
   }
-  return { assets };
+  return { assets, publish };
 }
 
 function stringRecord(value: unknown): Record<string, string> {
@@ -477,5 +560,17 @@ function stackSpecOf(stack: AssemblyStack, byId: ReadonlyMap<string, AssemblySta
       ? [{ from: where, values: stack.parameters, shared: false }]
       : [],
     where,
+    cdk: {
+      manifestFile: stack.manifestFile,
+      ...(stack.deployRoleArn
+        ? {
+            deployRole: {
+              arn: stack.deployRoleArn,
+              ...(stack.deployRoleExternalId ? { externalId: stack.deployRoleExternalId } : {}),
+            },
+          }
+        : {}),
+      ...stack.publish,
+    },
   };
 }

@@ -10,7 +10,7 @@ const stackKeys = {
     type: 'string',
     minLength: 1,
     description:
-      'Repository-relative template path; *.njk templates are rendered with the environment.',
+      'Repository-relative template path; *.njk templates are rendered with the environment. Omitted for a stack of the CDK cloud assembly input templates names, keyed by its stack name or artifact id: the entry adds to what the assembly says.',
   },
   'stack-name': {
     type: 'string',
@@ -93,7 +93,6 @@ export const MANIFEST_SCHEMA = {
       propertyNames: { pattern: '^[A-Za-z][A-Za-z0-9_-]*$' },
       additionalProperties: {
         type: 'object',
-        required: ['template'],
         additionalProperties: false,
         properties: {
           ...stackKeys,

@@ -128,6 +128,39 @@ export interface ResolveOptions {
   selection: readonly string[];
 }
 
+/** Whether the manifest adds settings to a cloud assembly's stacks: its stacks name no template. */
+export function addsToAssembly(manifest: Manifest): boolean {
+  return Object.values(manifest.stacks).some((stack) => !stack.template);
+}
+
+/**
+ * A CDK app's stacks with what the manifest adds to them, keyed by stack name or artifact id:
+ * parameters and tags on top of the assembly's, termination protection, disable-rollback, a stack
+ * policy, each per environment too. Names, regions, roles and dependencies stay the assembly's.
+ */
+export async function addToAssembly(
+  manifest: Manifest,
+  assembly: StackSelection,
+  options: ResolveOptions,
+): Promise<StackSelection> {
+  const stacks = [...assembly.all.values()];
+  const all = new Map(assembly.all);
+  for (const [id, keys] of Object.entries(manifest.stacks)) {
+    const where = manifest.where('stacks', id);
+    const base = stacks.find((s) => s.id === id || s.stackName === id);
+    if (!base || keys.template || keys['depends-on'] || keys.region || keys['role-arn'])
+      throw new UserError(
+        base
+          ? `${where}: stacks.${id} is a stack of the CDK cloud assembly, whose template, region, role and dependencies the assembly gives.`
+          : `${where}: stacks.${id} has no template and is not a stack of the CDK cloud assembly.`,
+        `With a cloud assembly, the manifest only adds parameters, tags, termination-protection, disable-rollback and stack-policy to its stacks (known stacks: ${stacks.map((s) => s.stackName).join(', ')}).`,
+      );
+    all.set(base.id, await resolveStack(manifest, id, options, base));
+  }
+  const selected = assembly.selected.map((s) => all.get(s.id)!);
+  return { selected, all };
+}
+
 /**
  * Apply defaults and the environment to every stack, load parameter files, and select the stacks
  * to act on. Order: dependencies before the stacks that need them.
@@ -167,6 +200,8 @@ async function resolveStack(
   manifest: Manifest,
   id: string,
   options: ResolveOptions,
+  /** The cloud assembly's stack this entry adds to. */
+  base?: StackSpec,
 ): Promise<StackSpec> {
   const stack = manifest.stacks[id]!;
   const env = options.environment;
@@ -241,6 +276,26 @@ async function resolveStack(
     for (const [key, value] of Object.entries(layer.tags ?? {}))
       tags[key] = substitute(String(value), at('stacks', id, 'tags'), false);
   }
+  if (base) {
+    return {
+      ...base,
+      tags: { ...base.tags, ...tags },
+      capabilities: CAPABILITY_ORDER.filter(
+        (c) => base.capabilities.includes(c) || layers.some((l) => l.capabilities?.includes(c)),
+      ),
+      terminationProtection: pick('termination-protection') ?? base.terminationProtection,
+      disableRollback: pick('disable-rollback') ?? base.disableRollback,
+      ...(await stackPolicy(pick('stack-policy'), options.workspace, at('stacks', id))),
+      parameters: [...base.parameters, ...parameterLayers],
+      where: `${at('stacks', id)} and ${base.where}`,
+    };
+  }
+  const template = pick('template');
+  if (!template)
+    throw new UserError(
+      `${at('stacks', id)}: stacks.${id} names no template.`,
+      'Add template: <path>, or name a CDK cloud assembly in input templates to add to its stacks.',
+    );
   const capabilities = new Set(layers.flatMap((layer) => layer.capabilities ?? []));
   const stackName = substitute(pick('stack-name') ?? id, at('stacks', id), false);
   if (!/^[A-Za-z][-A-Za-z0-9]{0,127}$/.test(stackName)) {
@@ -250,7 +305,7 @@ async function resolveStack(
   }
   return {
     id,
-    template: substitute(pick('template')!, at('stacks', id, 'template'), false),
+    template: substitute(template, at('stacks', id, 'template'), false),
     stackName,
     region: substitute(pick('region') ?? '', at('stacks', id), false),
     roleArn: substitute(pick('role-arn') ?? '', at('stacks', id), false),

@@ -21,3 +21,32 @@ export interface CdkTemplate {
 
 /** Where `cdk synth` writes the cloud assembly inside an app folder (input cdk-app). */
 export const CDK_ASSEMBLY_FOLDER = 'cdk.out';
+
+/** A role to act as through STS AssumeRole: a CDK bootstrap role, as the assembly names it. */
+export interface RoleToAssume {
+  arn: string;
+  externalId?: string;
+}
+
+/** One file asset of a stack's asset manifest, with its placeholders filled. */
+export interface CdkFileAsset {
+  id: string;
+  /** Absolute path of the file or folder, resolved inside the workspace by its real path. */
+  source: string;
+  /** The same, repository-relative, for messages. */
+  file: string;
+  /** `zip`: a folder zipped before upload; `file`: uploaded as is. */
+  packaging: 'file' | 'zip';
+  /** Nested stack templates, which CloudFormation reads already when it creates a change set. */
+  template: boolean;
+  destinations: { bucket: string; key: string; region: string; role?: RoleToAssume }[];
+}
+
+/** What deploying a CDK stack needs beyond its template: the deploy role and the assets. */
+export interface CdkDeployment {
+  manifestFile: string;
+  deployRole?: RoleToAssume;
+  files: CdkFileAsset[];
+  /** Container image assets (ids) and executable ones, which this action does not build. */
+  unsupported: { id: string; kind: 'container image' | 'executable file' }[];
+}

@@ -1,3 +1,4 @@
+import type { CdkDeployment } from './cdk.js';
 import { UserError } from './errors.js';
 
 /** `${environment}`, `${stacks.ID.outputs.KEY}`, or any other `${...}` (an error); `$${` is literal. */
@@ -37,6 +38,8 @@ export interface StackSpec {
   parameters: ParameterLayer[];
   /** Where the stack is declared, for messages. */
   where: string;
+  /** A stack from a CDK cloud assembly: its deploy role and assets. */
+  cdk?: CdkDeployment;
 }
 
 export interface StackSelection {

@@ -2,14 +2,14 @@ import path from 'node:path';
 import type { AwsClients } from '../deploy/aws.js';
 import type { DeployStageResult } from '../deploy/index.js';
 import type { Poller } from '../deploy/wait.js';
-import {
-  assemblySelection,
-  assemblyStacks,
-  isCloudAssembly,
-  type AssemblyStack,
-} from '../discover/cdk.js';
+import { assemblySelection, assemblyStacks, isCloudAssembly } from '../discover/cdk.js';
 import { loadEnvironment } from '../discover/environment.js';
-import { loadManifest, resolveStacks } from '../discover/manifest.js';
+import {
+  addsToAssembly,
+  addToAssembly,
+  loadManifest,
+  resolveStacks,
+} from '../discover/manifest.js';
 import { exists } from '../model/files.js';
 import {
   compareFindings,
@@ -66,24 +66,36 @@ export async function runPipeline(settings: Settings, deps: PipelineDeps): Promi
     const noManifest = !(await exists(
       path.resolve(settings.workspace, settings.deploy.stacksFile),
     ));
-    const assembly = noManifest ? await assemblyOf(settings) : undefined;
-    if (assembly) {
+    const assembly = await assemblyOf(settings);
+    const manifest =
+      assembly && !noManifest
+        ? await loadManifest(settings.workspace, settings.deploy.stacksFile)
+        : undefined;
+    if (assembly && (!manifest || addsToAssembly(manifest))) {
       // A CDK app's stacks, roles and dependencies come from its assembly, as cdk deploy reads them.
       const fromAssembly = await assemblyStacks(settings.workspace, assembly, settings.aws);
       stacks = assemblySelection(fromAssembly, settings.deploy.stacks);
-      notices.push(...assemblyNotices(fromAssembly, settings));
+      // A manifest without templates adds settings to the assembly's stacks.
+      if (manifest)
+        stacks = await addToAssembly(manifest, stacks, {
+          workspace: settings.workspace,
+          selection: settings.deploy.stacks,
+          ...(environment ? { environment } : {}),
+        });
     } else if (noManifest && settings.autoMode && !settings.deploy.offline) {
       // Without a manifest the offline plan compares every template with the base commit.
       notices.push(
         `No stack manifest (${settings.deploy.stacksFile}), so no change sets were previewed: add one to see what a pull request would change in AWS.`,
       );
     } else if (!noManifest || !settings.deploy.offline) {
-      const manifest = await loadManifest(settings.workspace, settings.deploy.stacksFile);
-      stacks = await resolveStacks(manifest, {
-        workspace: settings.workspace,
-        selection: settings.deploy.stacks,
-        ...(environment ? { environment } : {}),
-      });
+      stacks = await resolveStacks(
+        manifest ?? (await loadManifest(settings.workspace, settings.deploy.stacksFile)),
+        {
+          workspace: settings.workspace,
+          selection: settings.deploy.stacks,
+          ...(environment ? { environment } : {}),
+        },
+      );
       patterns = await withStackTemplates(settings, stacks);
     }
   }
@@ -217,22 +229,6 @@ async function assemblyOf(settings: Settings): Promise<string | undefined> {
   if (settings.templates.length !== 1) return undefined;
   const folder = path.resolve(settings.workspace, settings.templates[0]!);
   return (await isCloudAssembly(folder)) ? folder : undefined;
-}
-
-/** What deploying from an assembly does not do yet, said once per run. */
-function assemblyNotices(stacks: readonly AssemblyStack[], settings: Settings): string[] {
-  const notices: string[] = [];
-  const deployRoles = stacks.filter((s) => s.deployRoleArn);
-  if (deployRoles.length)
-    notices.push(
-      `The CDK deploy roles (${deployRoles[0]!.deployRoleArn}${deployRoles.length > 1 ? ', ...' : ''}) are not assumed: the job's own credentials create the change sets and pass each stack's execution role, so they need iam:PassRole on it.`,
-    );
-  const withAssets = stacks.filter((s) => s.assets.manifest);
-  if (withAssets.length && settings.mode !== 'plan')
-    notices.push(
-      `CDK assets are not published by this action: publish them first (\`npx cdk-assets publish -p ${withAssets[0]!.assets.manifest}\`, or \`cdk deploy\`), or the deployment of ${withAssets.map((s) => s.stackName).join(', ')} fails where it needs them.`,
-    );
-  return notices;
 }
 
 /** The one place the report is assembled: validation, then the plan and deployments. */

@@ -1,7 +1,13 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
+import { assemblyStacks } from '../../src/discover/cdk.js';
 import { findTemplates } from '../../src/discover/find.js';
+import { publishFileAssets } from '../../src/deploy/assets.js';
+import { silentLogger } from '../../src/model/logger.js';
+import { recordedAws } from '../helpers/recorded.js';
 import { workspace } from '../helpers/paths.js';
 
 const TEMPLATE = JSON.stringify({ Resources: { Topic: { Type: 'AWS::SNS::Topic' } } });
@@ -41,6 +47,52 @@ describe('a hostile cloud assembly', () => {
     await expect(findTemplates(ws, ['cdk.out'])).rejects.toThrow(
       /CDK manifest .* is a link to .*, outside the workspace/,
     );
+  });
+
+  it('publishes no asset from outside the assembly folder, and follows no link inside an asset', async () => {
+    const assets = (path: string) =>
+      JSON.stringify({
+        version: '55.0.0',
+        files: {
+          code: {
+            source: { path, packaging: 'zip' },
+            destinations: { d: { bucketName: 'b', objectKey: 'code.zip' } },
+          },
+        },
+      });
+    const ws = await workspace({
+      'secret/key': 'x',
+      'cdk.out/S.template.json': TEMPLATE,
+      'cdk.out/S.assets.json': assets('../secret'),
+      'cdk.out/asset.code/index.js': 'exports.handler = 1',
+      'cdk.out/manifest.json': manifest({
+        'S.assets': { type: 'cdk:asset-manifest', properties: { file: 'S.assets.json' } },
+        S: {
+          type: 'aws:cloudformation:stack',
+          properties: { templateFile: 'S.template.json' },
+          dependencies: ['S.assets'],
+        },
+      }),
+    });
+    const context = { partition: 'aws', region: 'us-east-1' };
+    await expect(assemblyStacks(ws, path.join(ws, 'cdk.out'), context)).rejects.toThrow(
+      /asset code names \.\.\/secret, outside the cloud assembly folder/,
+    );
+    await fs.writeFile(path.join(ws, 'cdk.out/S.assets.json'), assets('asset.code'));
+    await fs.symlink(path.join(ws, 'secret/key'), path.join(ws, 'cdk.out/asset.code/key'));
+    const [stack] = await assemblyStacks(ws, path.join(ws, 'cdk.out'), context);
+    const s3 = mockClient(S3Client);
+    s3.on(HeadObjectCommand).rejects(Object.assign(new Error('Not Found'), { name: 'NotFound' }));
+    try {
+      await expect(
+        publishFileAssets('S', stack!.publish.files, recordedAws, silentLogger),
+      ).rejects.toThrow(
+        /^Asset code \(cdk\.out\/asset\.code\): key is a symbolic link, which is not followed/,
+      );
+      expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
+    } finally {
+      s3.restore();
+    }
   });
 
   it('refuses a Stage that contains itself instead of looping', async () => {

@@ -13,6 +13,18 @@ export async function synthesizedExample(): Promise<string> {
   await fs.cp(path.join(ROOT, 'examples/cdk/handler'), path.join(ws, 'app/handler'), {
     recursive: true,
   });
+  await synthesize(ws);
+  return ws;
+}
+
+/** A workspace whose app/ is a copy of a CDK app folder (app.mjs), synthesized into app/cdk.out. */
+export async function synthesizedApp(folder: string): Promise<string> {
+  const ws = await workspace({ app: { copy: folder } });
+  await synthesize(ws);
+  return ws;
+}
+
+async function synthesize(ws: string): Promise<void> {
   // The app imports aws-cdk-lib from the project's own devDependencies.
   await fs.symlink(path.join(ROOT, 'node_modules'), path.join(ws, 'node_modules'), 'dir');
   // A deep stack trace limit lets lazily created constructs (a role's DefaultPolicy) reach app code.
@@ -30,5 +42,4 @@ export async function synthesizedExample(): Promise<string> {
   });
   // The symlink served synthesis only: the workspace the action sees holds no links outside it.
   await fs.rm(path.join(ws, 'node_modules'));
-  return ws;
 }

@@ -6,8 +6,8 @@ import { UserError } from '../../src/model/errors.js';
 import { parseEnvironment } from '../../src/discover/environment.js';
 import { statefulPolicyFindings } from '../../src/stateful/guard.js';
 import { MANIFEST_SCHEMA } from '../../src/discover/manifest-schema.js';
-import { parseManifest, resolveStacks } from '../../src/discover/manifest.js';
-import { stackParameters } from '../../src/model/stacks.js';
+import { addToAssembly, parseManifest, resolveStacks } from '../../src/discover/manifest.js';
+import { stackParameters, type StackSpec } from '../../src/model/stacks.js';
 import { parseTemplate } from '../../src/parse/template.js';
 import { workspace } from '../helpers/paths.js';
 
@@ -35,7 +35,7 @@ stacks:
 const BAD: [string, RegExp][] = [
   [
     'stacks:\n  a: { templat: a.yaml }\n',
-    /m:2:.*unknown key "templat" in stacks\.a.*\n?.*needs the key "template"/,
+    /m:2:.*unknown key "templat" in stacks\.a; allowed: template, /,
   ],
   [
     'stacks:\n  a:\n    template: a.yaml\n    capabilities: [CAPABILITY_ALL]\n',
@@ -198,6 +198,73 @@ stacks:
     await expect(resolveStacks(e, { workspace: '/tmp', selection: ['zz'] })).rejects.toThrow(
       /Input "stacks" names "zz"/,
     );
+  });
+});
+
+describe('a manifest adding to the stacks of a CDK cloud assembly', () => {
+  const lake: StackSpec = {
+    id: 'LakeA1',
+    template: 'cdk.out/Lake.template.json',
+    stackName: 'Lake',
+    region: 'eu-west-1',
+    roleArn: 'arn:aws:iam::123456789012:role/exec',
+    tags: { app: 'lake' },
+    capabilities: ['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM', 'CAPABILITY_AUTO_EXPAND'],
+    terminationProtection: false,
+    disableRollback: false,
+    dependsOn: [],
+    parameters: [],
+    where: 'cdk.out/manifest.json (stack LakeA1)',
+  };
+  const assembly = { selected: [lake], all: new Map([[lake.id, lake]]) };
+
+  it('keeps the assembly’s names, region and role, and adds parameters, tags and protection per environment', async () => {
+    const dir = await workspace({});
+    const m = parseManifest(
+      'stacks:\n  Lake:\n    parameters: { Size: "1" }\n    environments:\n      prod: { termination-protection: true, parameters: { Size: "3" }, tags: { tier: gold } }\n',
+      'iac-stacks.yaml',
+    );
+    const environment = parseEnvironment('parameters: {}\n', 'environments/prod.yaml', 'prod');
+    const { selected } = await addToAssembly(m, assembly, {
+      workspace: dir,
+      environment,
+      selection: [],
+    });
+    expect(selected[0]).toMatchObject({
+      id: 'LakeA1',
+      stackName: 'Lake',
+      region: 'eu-west-1',
+      roleArn: lake.roleArn,
+      tags: { app: 'lake', tier: 'gold' },
+      terminationProtection: true,
+    });
+    expect(stackParameters(selected[0]!, new Set(['Size']), () => undefined).values).toEqual({
+      Size: '3',
+    });
+  });
+
+  it('refuses entries that restate what the assembly gives, or name no stack of it', async () => {
+    const dir = await workspace({});
+    const options = { workspace: dir, selection: [] };
+    await expect(
+      addToAssembly(
+        parseManifest('stacks:\n  Lake:\n    region: us-east-1\n', 'm'),
+        assembly,
+        options,
+      ),
+    ).rejects.toThrow(
+      /m:3: stacks\.Lake is a stack of the CDK cloud assembly, whose template, region/,
+    );
+    await expect(
+      addToAssembly(
+        parseManifest('stacks:\n  Other: { tags: { a: b } }\n', 'm'),
+        assembly,
+        options,
+      ),
+    ).rejects.toThrow(/stacks\.Other has no template and is not a stack of the CDK cloud assembly/);
+    await expect(
+      resolveStacks(parseManifest('stacks:\n  Other: { tags: { a: b } }\n', 'm'), options),
+    ).rejects.toThrow(/m:2: stacks\.Other names no template/);
   });
 });
 

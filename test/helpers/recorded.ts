@@ -18,6 +18,7 @@ export const recordedAws: AwsClients = {
   cloudFormation: async (region) =>
     new CloudFormationClient({ region, credentials: { accessKeyId: 'a', secretAccessKey: 'b' } }),
   s3: async (region) => new S3Client({ region }),
+  assumeRole: async () => recordedAws,
 };
 
 /** DescribeStacks of one stack in a status. */
