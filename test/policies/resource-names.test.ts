@@ -38,8 +38,12 @@ const value = (yaml: string) => resolve(yaml).document;
 
 describe('resource names', () => {
   it('Ref returns an ARN for types whose schema identifier is one', () => {
-    expect(value('!Ref Kafka')).toBe('arn:aws:msk:eu-west-1:111122223333:cluster/Kafka');
-    expect(value('!GetAtt Kafka.Arn')).toBe('arn:aws:msk:eu-west-1:111122223333:cluster/Kafka');
+    expect(value('!Ref Kafka')).toBe(
+      'arn:aws:kafka:eu-west-1:111122223333:cluster/Kafka/{{unresolved:uuid}}',
+    );
+    expect(value('!GetAtt Kafka.Arn')).toBe(
+      'arn:aws:kafka:eu-west-1:111122223333:cluster/Kafka/{{unresolved:uuid}}',
+    );
   });
 
   it('OIDC and SAML providers get their real ARN formats', () => {
