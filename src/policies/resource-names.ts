@@ -6,7 +6,8 @@ import schemas from './resource-schemas.json' with { type: 'json' };
  * the way AWS builds them, so a policy that points at its own stack's resources reads like the
  * deployed one. `{P}`, `{R}`, `{A}` are partition, region and account; `{name}` the physical name,
  * `{path}` the IAM path. Types without a shape here follow their CloudFormation resource schema
- * (resource-schemas.json, from cfn-lint's: what Ref returns and which attributes exist).
+ * (resource-schemas.json, from cfn-lint's: what Ref returns, which attributes exist and, for 192
+ * types, the ARN format their pattern spells).
  */
 interface ResourceShape {
   /** Property that sets the physical name, as a path (Glue databases nest it). */
@@ -332,12 +333,17 @@ export interface PhysicalName {
   variant?: string;
 }
 
-/** From the schema digest: the property Ref returns ('' when not one) and the GetAtt attributes. */
-function schemaOf(type: string): { ref: string; attributes: string[] } | undefined {
+/**
+ * From the schema digest: the property Ref returns ('' when not one), the GetAtt attributes and,
+ * where the schema's pattern for the ARN gives it, the ARN's format.
+ */
+function schemaOf(
+  type: string,
+): { ref: string; attributes: string[]; arn: string | undefined } | undefined {
   const line = (schemas.types as Record<string, string>)[type];
   if (line === undefined) return undefined;
-  const [ref = '', attributes = ''] = line.split('|');
-  return { ref, attributes: attributes ? attributes.split(' ') : [] };
+  const [ref = '', attributes = '', arn] = line.split('|');
+  return { ref, attributes: attributes ? attributes.split(' ') : [], arn };
 }
 
 /** A custom resource's Ref and attributes are whatever its provider returns. */
@@ -393,17 +399,15 @@ export function generatedName(type: string, logicalId: string, env: AwsScope): s
   return shape?.lowerCase ? logicalId.toLowerCase() : logicalId;
 }
 
-/** The resource's ARN: its shape's format, else the usual `service:region:account:type/name`. */
+/**
+ * The resource's ARN: its shape's format, else the one its schema's pattern gives, else the usual
+ * `service:region:account:type/name` (a guess from the type's name).
+ */
 function arnOf(type: string, physical: PhysicalName, logicalId: string, env: AwsScope): string {
   const shape = SHAPES[type];
   const name = shape?.arnName ? shape.arnName(physical.name) : physical.name;
-  return fill(
-    shape?.arn ?? genericArn(type),
-    { ...physical, name },
-    logicalId,
-    env,
-    shape?.variant,
-  );
+  const format = shape?.arn ?? schemaOf(type)?.arn ?? genericArn(type);
+  return fill(format, { ...physical, name }, logicalId, env, shape?.variant);
 }
 
 /** What `Ref` returns for a resource with this physical name; undefined when it cannot be known. */
