@@ -36,6 +36,16 @@ execFileSync(
   ['node_modules/tsx/dist/cli.mjs', 'scripts/iam-catalogue.ts', 'dist/lib/iam-catalogue.json.br'],
   { stdio: 'inherit' },
 );
+// Offline runs check the AWS managed policies principals attach by ARN against this copy.
+execFileSync(
+  process.execPath,
+  [
+    'node_modules/tsx/dist/cli.mjs',
+    'scripts/aws-managed-policies.ts',
+    'dist/lib/aws-managed-policies.json.br',
+  ],
+  { stdio: 'inherit' },
+);
 // The cfn-lint server (src/lint/server.ts) is a Python script run from beside the bundle.
 fs.copyFileSync('src/lint/cfnlint_server.py', 'dist/lib/cfnlint_server.py');
 // Guard packs are read at run time from beside the bundle (src/guard/pack.ts), not bundled as code.

@@ -220,6 +220,12 @@ export function attachedPolicies(
   const resources = child(template.root, 'Resources');
   if (!isMap(resources)) return [];
   const found: AttachedPolicy[] = [];
+  // The template's own managed policies, also when a principal names one by its ARN.
+  const ownArns = new Set(
+    resources.entries
+      .filter((e) => scalarValue(child(e.value, 'Type')) === 'AWS::IAM::ManagedPolicy')
+      .map((e) => resolver.reference(e.key)),
+  );
   for (const { key: logicalId, value: resourceNode } of resources.entries) {
     const type = scalarValue(child(resourceNode, 'Type'));
     const property = typeof type === 'string' ? ATTACHING[type] : undefined;
@@ -244,7 +250,8 @@ export function attachedPolicies(
         resourceType: String(type),
         arn,
         ownPolicy:
-          typeof target === 'string' && child(resources, target.split('.')[0]!) !== undefined,
+          ownArns.has(arn) ||
+          (typeof target === 'string' && child(resources, target.split('.')[0]!) !== undefined),
         start: node.start,
         suppressed: suppressedCodes(child(resourceNode, 'Metadata')),
         ...(inactive ? { inactiveCondition: inactive } : {}),
@@ -491,13 +498,15 @@ function lambdaPermission(ctx: BuildContext): ExtractedPolicy[] {
 
 /**
  * A Lambda permission's FunctionName in any documented form (name, name:alias or version,
- * function:name, account:function:name, full ARN) as the function's ARN.
+ * function:name, account:function:name, region:account:function:name, full ARN) as its ARN.
  */
 export function lambdaFunctionArn(functionName: string, scope: AwsScope): string {
   if (functionName.startsWith('arn:')) return functionName;
-  const partial = /^(?:(\d{12}):)?function:(.+)$/.exec(functionName);
-  const account = partial?.[1] ?? scope.accountId;
-  return `arn:${scope.partition}:lambda:${scope.region}:${account}:function:${partial?.[2] ?? functionName}`;
+  // Lambda also takes the region in front of a partial ARN (region:account:function:name).
+  const partial = /^(?:(?:([a-z]{2}(?:-[a-z]+)+-\d):)?(\d{12}):)?function:(.+)$/.exec(functionName);
+  const region = partial?.[1] ?? scope.region;
+  const account = partial?.[2] ?? scope.accountId;
+  return `arn:${scope.partition}:lambda:${region}:${account}:function:${partial?.[3] ?? functionName}`;
 }
 
 function layerPermission(ctx: BuildContext): ExtractedPolicy[] {

@@ -30,6 +30,7 @@ import {
 } from './locations.js';
 import { checkGuardrails } from './guardrails.js';
 import { privilegedPolicy } from './managed.js';
+import { offlineManagedPolicyReader } from './managed-offline.js';
 import { createManagedPolicyReader, type ManagedPolicyReader } from './managed-reader.js';
 import { checkPolicyOffline } from './offline.js';
 import { POLICY_RULES } from './rules.js';
@@ -72,8 +73,8 @@ export interface PolicyCheckerOptions {
   /** Defaults to the real client (AWS SDK, loaded on first use). */
   analyzer?: () => Promise<PolicyAnalyzer>;
   /**
-   * Reads managed policies attached by ARN (with Access Analyzer only); defaults to IAM unless
-   * `analyzer` is given.
+   * Reads managed policies attached by ARN with Access Analyzer; defaults to IAM unless `analyzer`
+   * is given. Offline runs read AWS managed policies from the bundled copy (managed-offline.ts).
    */
   managedPolicies?: () => Promise<ManagedPolicyReader>;
 }
@@ -121,23 +122,39 @@ export function createPolicyChecker(options: PolicyCheckerOptions): PolicyChecke
     const prepared = preparePolicies(targets, settings.aws, located, notices);
     const attached = attachedOf(targets, settings.aws);
     const read = new Set<string>();
+    const failed = new Set<string>();
+    const offlineRun = settings.policies.validation === 'offline';
     // A run that swaps the analyzer (tests, the bench) reads managed policies only from its own reader.
     const reads = options.managedPolicies ?? (options.analyzer ? undefined : 'iam');
-    if (settings.policies.validation === 'access-analyzer' && attached.length && reads) {
-      const reader = await (
-        options.managedPolicies ??
-        (() =>
-          createManagedPolicyReader({
-            region: settings.aws.region,
-            ...(settings.aws.endpointUrl ? { endpointUrl: settings.aws.endpointUrl } : {}),
-          }))
-      )();
+    if (
+      attached.length &&
+      (offlineRun || (settings.policies.validation === 'access-analyzer' && reads))
+    ) {
+      // Offline, AWS managed policies come from the bundled copy of their documents.
+      const reader = offlineRun
+        ? offlineManagedPolicyReader()
+        : await (
+            options.managedPolicies ??
+            (() =>
+              createManagedPolicyReader({
+                region: settings.aws.region,
+                ...(settings.aws.endpointUrl ? { endpointUrl: settings.aws.endpointUrl } : {}),
+              }))
+          )();
       const fetched = await readAttached(attached, reader, settings.aws, located);
       prepared.push(...fetched.prepared);
       for (const arn of fetched.read) read.add(arn);
-      if (fetched.failures.length)
+      for (const { arn } of fetched.failures) failed.add(arn);
+      const count = fetched.failures.length;
+      const listed = `${fetched.failures
+        .slice(0, 3)
+        .map((f) => `${f.arn} (${f.reason})`)
+        .join('; ')}${count > 3 ? ` and ${count - 3} more` : ''}`;
+      if (count)
         notices.push(
-          `${fetched.failures.length} managed ${fetched.failures.length === 1 ? 'policy' : 'policies'} could not be read from IAM, so ${fetched.failures.length === 1 ? 'it was' : 'they were'} not checked (the role needs iam:GetPolicy and iam:GetPolicyVersion): ${fetched.failures.slice(0, 3).join('; ')}${fetched.failures.length > 3 ? ` and ${fetched.failures.length - 3} more` : ''}.`,
+          offlineRun
+            ? `${count} managed ${count === 1 ? 'policy' : 'policies'} attached by ARN ${count === 1 ? 'was' : 'were'} not checked offline: ${listed}. With policy-validation: access-analyzer and credentials allowing iam:GetPolicy and iam:GetPolicyVersion, ${count === 1 ? 'it is' : 'they are'} read from IAM and checked.`
+            : `${count} managed ${count === 1 ? 'policy' : 'policies'} could not be read from IAM, so ${count === 1 ? 'it was' : 'they were'} not checked (the role needs iam:GetPolicy and iam:GetPolicyVersion): ${listed}.`,
         );
     }
     const policies: PolicyEntry[] = prepared.map(({ policy, stack }) => ({
@@ -310,7 +327,10 @@ export function createPolicyChecker(options: PolicyCheckerOptions): PolicyChecke
     const unchecked = [
       ...new Set(
         attached
-          .filter((a) => !a.ownPolicy && !read.has(a.arn) && !privilegedPolicy(a.arn))
+          .filter(
+            (a) =>
+              !a.ownPolicy && !read.has(a.arn) && !failed.has(a.arn) && !privilegedPolicy(a.arn),
+          )
           .map((a) => a.arn),
       ),
     ];
@@ -494,10 +514,14 @@ async function readAttached(
   reader: ManagedPolicyReader,
   aws: Settings['aws'],
   located: Located[],
-): Promise<{ prepared: PreparedPolicy[]; read: Set<string>; failures: string[] }> {
+): Promise<{
+  prepared: PreparedPolicy[];
+  read: Set<string>;
+  failures: { arn: string; reason: string }[];
+}> {
   const prepared: PreparedPolicy[] = [];
   const read = new Set<string>();
-  const failures = new Set<string>();
+  const failures = new Map<string, string>();
   const limit = pLimit(4);
   await Promise.all(
     attached
@@ -508,7 +532,7 @@ async function readAttached(
           try {
             document = await reader.document(a.arn);
           } catch (error) {
-            failures.add(`${a.arn} (${failureMessage(error)})`);
+            failures.set(a.arn, failureMessage(error));
             return;
           }
           const policy: ExtractedPolicy = {
@@ -532,7 +556,11 @@ async function readAttached(
         }),
       ),
   );
-  return { prepared, read, failures: [...failures] };
+  return {
+    prepared,
+    read,
+    failures: [...failures].map(([arn, reason]) => ({ arn, reason })),
+  };
 }
 
 /** The managed policies every principal is given, once per resource and ARN across stacks. */

@@ -15,6 +15,7 @@ import {
   hasIamPath,
   nameProperty,
   refValue,
+  variantProperty,
   type AwsScope,
   type PhysicalName,
 } from './resource-names.js';
@@ -143,6 +144,12 @@ export class TemplateResolver {
     const trace = newTrace();
     const value = this.value(node, [], trace);
     notes?.push(...trace.notes);
+    return value === NO_VALUE ? undefined : value;
+  }
+
+  /** What `Ref name` returns (a parameter's value, a resource's name or ARN). */
+  reference(name: string): Value {
+    const value = this.ref(name, [], newTrace());
     return value === NO_VALUE ? undefined : value;
   }
 
@@ -298,7 +305,15 @@ export class TemplateResolver {
         const list = plain(args[1]);
         if (!Array.isArray(list))
           return this.placeholder('Fn::Join', 'Fn::Join needs a list', path, trace);
-        const separator = String(delimiter ?? '');
+        // A delimiter or item that is not a scalar has no text CloudFormation would join.
+        if (typeof delimiter !== 'string' || !list.every(isScalarValue))
+          return this.placeholder(
+            'Fn::Join',
+            'Fn::Join needs a string and a list of strings',
+            path,
+            trace,
+          );
+        const separator = delimiter;
         const parts = list.map((item) => scalarString(item));
         const size = parts.reduce((sum, part) => sum + part.length + separator.length, 0);
         return this.fits(size) ? parts.join(separator) : this.tooLarge(path, trace);
@@ -436,8 +451,10 @@ export class TemplateResolver {
     const resource = child(this.resources, name);
     if (isMap(resource)) {
       const type = String(toScalar(child(resource, 'Type')));
+      const value = refValue(type, this.physical(name, resource, trace), name, o);
+      if (isPlaceholder(value)) trace.notes.push(assignedNote(`Ref ${name}`, type));
       return (
-        refValue(type, this.physical(name, resource, trace), name, o) ??
+        value ??
         this.placeholder(
           `Ref ${name}`,
           `Ref ${name} (${type}) returns what its provider sets, known only after deployment`,
@@ -496,6 +513,7 @@ export class TemplateResolver {
     const type = String(toScalar(child(resource, 'Type')));
     const physical = this.physical(logicalId, resource, trace);
     const value = attributeValue(type, attribute, physical, logicalId, this.options);
+    if (isPlaceholder(value)) trace.notes.push(assignedNote(`${logicalId}.${attribute}`, type));
     return (
       value ??
       this.placeholder(
@@ -517,7 +535,9 @@ export class TemplateResolver {
       (property && this.property(logicalId, resource, property, trace)) ??
       generatedName(type, logicalId, this.options);
     const path = hasIamPath(type) ? this.property(logicalId, resource, ['Path'], trace) : undefined;
-    const physical = { name, ...(path ? { path } : {}) };
+    const variant = variantProperty(type);
+    const kind = variant && this.property(logicalId, resource, [variant], trace);
+    const physical = { name, ...(path ? { path } : {}), ...(kind ? { variant: kind } : {}) };
     this.names.set(logicalId, physical);
     return physical;
   }
@@ -536,15 +556,23 @@ export class TemplateResolver {
       return `${PLACEHOLDER_PREFIX}cycle ${logicalId}}}`;
     try {
       const resolved = this.plain(node, trace.notes);
-      return typeof resolved === 'string' || typeof resolved === 'number'
-        ? String(resolved)
-        : undefined;
+      if (typeof resolved === 'string' || typeof resolved === 'number') return String(resolved);
+      // Set but not text (an invalid template): nothing is invented for it.
+      trace.notes.push(`${property.join('.')} of ${logicalId} is not a string`);
+      return `${PLACEHOLDER_PREFIX}${logicalId}.${property.join('.')}}}`;
     } finally {
       this.visiting.pop();
     }
   }
 
   private findInMap(args: TemplateNode[], path: PolicyPath, trace: Trace): Value {
+    if (args.length < 3)
+      return this.placeholder(
+        'Fn::FindInMap',
+        'Fn::FindInMap needs [map, top-level key, second-level key]',
+        path,
+        trace,
+      );
     const keys = args.slice(0, 3).map((item) => scalarString(this.plain(item, trace.notes)));
     let node: TemplateNode | undefined = this.mappings;
     for (const key of keys) node = child(node, key);
@@ -625,6 +653,14 @@ function sizeOf(value: unknown, cap: number): number {
     } else size += String(item).length;
   }
   return size;
+}
+
+function assignedNote(what: string, type: string): string {
+  return `${what} (${type}) holds a part AWS assigns at creation or one the template does not set`;
+}
+
+function isScalarValue(value: unknown): boolean {
+  return ['string', 'number', 'boolean'].includes(typeof value);
 }
 
 function toScalar(node: TemplateNode | undefined): unknown {

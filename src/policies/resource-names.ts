@@ -6,7 +6,8 @@ import schemas from './resource-schemas.json' with { type: 'json' };
  * the way AWS builds them, so a policy that points at its own stack's resources reads like the
  * deployed one. `{P}`, `{R}`, `{A}` are partition, region and account; `{name}` the physical name,
  * `{path}` the IAM path. Types without a shape here follow their CloudFormation resource schema
- * (resource-schemas.json, from cfn-lint's: what Ref returns and which attributes exist).
+ * (resource-schemas.json, from cfn-lint's: what Ref returns, which attributes exist and, for 192
+ * types, the ARN format their pattern spells).
  */
 interface ResourceShape {
   /** Property that sets the physical name, as a path (Glue databases nest it). */
@@ -24,9 +25,59 @@ interface ResourceShape {
   lowerCase?: boolean;
   /** Ids such as key ids and file system ids: synthesised from the logical id. */
   generatedId?: string;
+  /** A property whose value picks a part of the ARN (`{variant}`): a load balancer's Type. */
+  variant?: {
+    property: string;
+    values: Record<string, string>;
+    /** The property's default. */ absent?: string;
+  };
 }
 
+/** An ARN part AWS assigns at creation (an id after the name): a placeholder, never invented. */
+const ASSIGNED = '{{unresolved:id}}';
+
 const SHAPES: Record<string, ResourceShape> = {
+  'AWS::MSK::Cluster': {
+    nameProperty: ['ClusterName'],
+    ref: 'arn',
+    arn: 'arn:{P}:kafka:{R}:{A}:cluster/{name}/{{unresolved:uuid}}',
+  },
+  'AWS::ElasticLoadBalancingV2::LoadBalancer': {
+    nameProperty: ['Name'],
+    ref: 'arn',
+    arn: `arn:{P}:elasticloadbalancing:{R}:{A}:loadbalancer/{variant}/{name}/${ASSIGNED}`,
+    variant: {
+      property: 'Type',
+      values: { application: 'app', network: 'net', gateway: 'gwy' },
+      absent: 'application',
+    },
+    attributes: {
+      LoadBalancerArn: `arn:{P}:elasticloadbalancing:{R}:{A}:loadbalancer/{variant}/{name}/${ASSIGNED}`,
+      LoadBalancerName: '{name}',
+    },
+  },
+  'AWS::ElasticLoadBalancingV2::TargetGroup': {
+    nameProperty: ['Name'],
+    ref: 'arn',
+    arn: `arn:{P}:elasticloadbalancing:{R}:{A}:targetgroup/{name}/${ASSIGNED}`,
+    attributes: { TargetGroupName: '{name}' },
+  },
+  'AWS::NetworkFirewall::RuleGroup': {
+    nameProperty: ['RuleGroupName'],
+    ref: 'arn',
+    arn: 'arn:{P}:network-firewall:{R}:{A}:{variant}-rulegroup/{name}',
+    variant: { property: 'Type', values: { STATEFUL: 'stateful', STATELESS: 'stateless' } },
+  },
+  'AWS::NetworkFirewall::Firewall': {
+    nameProperty: ['FirewallName'],
+    ref: 'arn',
+    arn: 'arn:{P}:network-firewall:{R}:{A}:firewall/{name}',
+  },
+  'AWS::NetworkFirewall::FirewallPolicy': {
+    nameProperty: ['FirewallPolicyName'],
+    ref: 'arn',
+    arn: 'arn:{P}:network-firewall:{R}:{A}:firewall-policy/{name}',
+  },
   'AWS::S3::Bucket': {
     nameProperty: ['BucketName'],
     ref: 'name',
@@ -278,14 +329,21 @@ export interface AwsScope {
 export interface PhysicalName {
   name: string;
   path?: string;
+  /** The value of the shape's variant property, when the template sets one. */
+  variant?: string;
 }
 
-/** From the schema digest: the property Ref returns ('' when not one) and the GetAtt attributes. */
-function schemaOf(type: string): { ref: string; attributes: string[] } | undefined {
+/**
+ * From the schema digest: the property Ref returns ('' when not one), the GetAtt attributes and,
+ * where the schema's pattern for the ARN gives it, the ARN's format.
+ */
+function schemaOf(
+  type: string,
+): { ref: string; attributes: string[]; arn: string | undefined } | undefined {
   const line = (schemas.types as Record<string, string>)[type];
   if (line === undefined) return undefined;
-  const [ref = '', attributes = ''] = line.split('|');
-  return { ref, attributes: attributes ? attributes.split(' ') : [] };
+  const [ref = '', attributes = '', arn] = line.split('|');
+  return { ref, attributes: attributes ? attributes.split(' ') : [], arn };
 }
 
 /** A custom resource's Ref and attributes are whatever its provider returns. */
@@ -293,7 +351,18 @@ function isCustom(type: string): boolean {
   return type.startsWith('Custom::') || type === 'AWS::CloudFormation::CustomResource';
 }
 
-function fill(pattern: string, physical: PhysicalName, logicalId: string, env: AwsScope): string {
+function fill(
+  pattern: string,
+  physical: PhysicalName,
+  logicalId: string,
+  env: AwsScope,
+  variant?: ResourceShape['variant'],
+): string {
+  const given = physical.variant ?? variant?.absent;
+  const part =
+    variant && given !== undefined && Object.hasOwn(variant.values, given)
+      ? variant.values[given]!
+      : `{{unresolved:${variant?.property ?? 'variant'}}}`;
   const hex = createHash('sha256').update(logicalId).digest('hex');
   return pattern
     .replaceAll('{P}', env.partition)
@@ -306,11 +375,17 @@ function fill(pattern: string, physical: PhysicalName, logicalId: string, env: A
     .replaceAll('{hex}', hex.slice(0, 10))
     .replaceAll('{id}', hex.slice(0, 17).toUpperCase())
     .replaceAll('{path}', physical.path ?? '/')
+    .replaceAll('{variant}', part)
     .replaceAll('{name}', physical.name);
 }
 
 export function nameProperty(type: string): string[] | undefined {
   return SHAPES[type]?.nameProperty;
+}
+
+/** The property that picks a part of the type's ARN, when it has one. */
+export function variantProperty(type: string): string | undefined {
+  return SHAPES[type]?.variant?.property;
 }
 
 export function hasIamPath(type: string): boolean {
@@ -324,11 +399,15 @@ export function generatedName(type: string, logicalId: string, env: AwsScope): s
   return shape?.lowerCase ? logicalId.toLowerCase() : logicalId;
 }
 
-/** The resource's ARN: its shape's format, else the usual `service:region:account:type/name`. */
+/**
+ * The resource's ARN: its shape's format, else the one its schema's pattern gives, else the usual
+ * `service:region:account:type/name` (a guess from the type's name).
+ */
 function arnOf(type: string, physical: PhysicalName, logicalId: string, env: AwsScope): string {
   const shape = SHAPES[type];
   const name = shape?.arnName ? shape.arnName(physical.name) : physical.name;
-  return fill(shape?.arn ?? genericArn(type), { ...physical, name }, logicalId, env);
+  const format = shape?.arn ?? schemaOf(type)?.arn ?? genericArn(type);
+  return fill(format, { ...physical, name }, logicalId, env, shape?.variant);
 }
 
 /** What `Ref` returns for a resource with this physical name; undefined when it cannot be known. */
@@ -364,7 +443,7 @@ export function attributeValue(
   if (isCustom(type)) return undefined;
   const shape = SHAPES[type];
   const pattern = shape?.attributes?.[attribute];
-  if (pattern !== undefined) return fill(pattern, physical, logicalId, env);
+  if (pattern !== undefined) return fill(pattern, physical, logicalId, env, shape?.variant);
   const schema = schemaOf(type);
   if (attribute.includes('.') || (schema && !schema.attributes.includes(attribute)))
     return undefined;

