@@ -5,16 +5,20 @@ folder and environment the cfn-lint command would get. It loads cfn-lint and its
 cfn-lint's Runner class, exactly as `cfn-lint OPTION...` does, then answers requests read from stdin,
 one JSON object a line:
 
-  request  {"id": 1, "paths": ["/abs/a.yaml", ...], "timeout": 300, "input": "optional stdin text"}
-  answer   {"id": 1, "exitCode": 2 | "signal": "SIGSEGV" | "timedOut": true,
-            "stdout": "...", "stderr": "..."}
+  request  {"id": 1, "paths": ["/abs/a.yaml", ...], "timeout": 30, "input": "optional stdin text"}
+  answer   {"id": 1, "exitCode": 2, "stdout": "[...]", "stderr": "..."}
+           or, when one template failed: {"id": 1, "failedAt": 3,
+            "exitCode": 1 | "signal": "SIGSEGV" | "timedOut": true, "stdout": "[...]", "stderr": "..."}
 
 Requests are run by workers forked after the import. A worker stays for further requests, one at a
 time, so the resource schemas and validators cfn-lint loads on first use are loaded once per worker,
-not once per request. For each request the worker gives the Runner a config for its paths (cfn-lint's
-own argument parsing, `OPTION... -- PATH...`) and runs its `cli()`, so its output and exit code are
-the command's. A worker that crashes, is killed or passes its time limit is reported as such and
-replaced by a fresh fork on the next request; the server itself stays up. A worker that has grown
+not once per request. The worker checks a request's templates one at a time: for each it gives the
+Runner a config for that path (cfn-lint's own argument parsing, `OPTION... -- PATH`) and runs its
+`cli()`, so its output is the command's. The answer joins their JSON reports (exit codes ORed, as
+cfn-lint's are bit flags); "timeout" is per template. When one template crashes the worker, kills it
+or passes the time limit, the answer names it by its index (`failedAt`) and carries the reports of
+the templates before it; the worker is replaced by a fresh fork on the next request, and the server
+itself stays up. A worker that has grown
 past MAX_WORKER_RSS_KIB leaves after its answer. The first line on stdout is {"ready": VERSION}.
 """
 
@@ -180,15 +184,16 @@ class Server:
             answers = os.fdopen(4, "w", encoding="utf-8")
             for line in requests:
                 request = json.loads(line)
-                answers.write(json.dumps(self.run(request)) + "\n")
-                answers.flush()
+                for paths in [[p] for p in request["paths"]] or [[]]:  # none: the stdin probe
+                    answers.write(json.dumps(self.run(request, paths)) + "\n")
+                    answers.flush()
                 if resource.getrusage(resource.RUSAGE_SELF).ru_maxrss > MAX_WORKER_RSS_KIB:
                     break
         finally:
             os._exit(0)
 
-    def run(self, request):
-        """One request in the worker: what the cfn-lint command prints and its exit code."""
+    def run(self, request, paths):
+        """One template in the worker: what the cfn-lint command prints for it and its exit code."""
         signal.alarm(int(request["timeout"]) + 5)  # a backstop should the server be gone
         stdin_r, stdin_w = os.pipe()
         data = request.get("input")
@@ -202,7 +207,7 @@ class Server:
         sys.argv = ["cfn-lint"]
         code = 1
         try:
-            self.lint(request["paths"])
+            self.lint(paths)
             code = 0
         except SystemExit as exit_:
             code = exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 1)
@@ -212,7 +217,7 @@ class Server:
         out, err = sys.stdout.getvalue(), sys.stderr.getvalue()[-MAX_NATIVE_BYTES:]
         sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
         if len(out) > MAX_OUTPUT_CHARS:
-            limit = f"cfn-lint printed more than {MAX_OUTPUT_CHARS >> 20} MiB for these templates"
+            limit = f"cfn-lint printed more than {MAX_OUTPUT_CHARS >> 20} MiB for this template"
             return {"exitCode": 1, "stdout": "", "stderr": limit}
         return {"exitCode": code, "stdout": out, "stderr": err}
 
@@ -232,26 +237,62 @@ class Server:
         if len(worker.answer) > 2 * MAX_OUTPUT_CHARS:  # not the worker we forked any more
             os.kill(worker.pid, signal.SIGKILL)
             return
-        if b"\n" in worker.answer:
+        while b"\n" in worker.answer and worker.request:
             line, worker.answer = worker.answer.split(b"\n", 1)
-            answer = json.loads(line)
-            answer["stderr"] = self.native_text(worker) + answer["stderr"]
-            self.answer(worker, answer)
+            self.template_done(worker, json.loads(line))
+
+    def template_done(self, worker, part):
+        """One template's answer: the next template gets its own time; the last ends the request."""
+        part["stderr"] = self.native_text(worker) + part["stderr"]
+        worker.native = []
+        try:
+            report = json.loads(part["stdout"])
+        except ValueError:
+            report = None
+        if not isinstance(report, list):  # no report: this template failed the run
+            self.fail(worker, {"exitCode": part["exitCode"] or 1, "stderr": part["stderr"]})
+            return
+        worker.report_chars += len(part["stdout"])
+        if worker.report_chars > MAX_OUTPUT_CHARS:
+            limit = f"cfn-lint printed more than {MAX_OUTPUT_CHARS >> 20} MiB for these templates"
+            self.fail(worker, {"exitCode": 1, "stderr": limit})
+            return
+        worker.reports.extend(report)
+        worker.exit_code |= part["exitCode"]
+        worker.stderr.append(part["stderr"])
+        worker.deadline = time.monotonic() + worker.request["timeout"]
+        if len(worker.done_paths) + 1 < max(1, len(worker.request["paths"])):
+            worker.done_paths.append(part)
+            return
+        text = "".join(worker.stderr)[-MAX_NATIVE_BYTES:]
+        out = {"exitCode": worker.exit_code, "stdout": json.dumps(worker.reports), "stderr": text}
+        self.answer(worker, out)
+
+    def fail(self, worker, outcome, alive=True):
+        """The template at the worker's place failed: the reports before it go with the answer.
+
+        A worker still alive is killed: it would go on with the request's other templates.
+        """
+        if alive:
+            os.kill(worker.pid, signal.SIGKILL)
+            worker.gone = True
+        failed_at = len(worker.done_paths)
+        self.answer(worker, {"failedAt": failed_at, "stdout": json.dumps(worker.reports), **outcome})
 
     def native_text(self, worker):
         return b"".join(worker.native).decode("utf-8", "replace")
 
     def answer(self, worker, outcome):
         request, worker.request = worker.request, None
-        worker.native = []
+        worker.native, worker.reports, worker.stderr, worker.done_paths = [], [], [], []
+        worker.exit_code = worker.report_chars = 0
         self.send({"id": request["id"], **outcome})
 
     def reap(self):
         now = time.monotonic()
         for worker in list(self.workers.values()):
             if worker.request and now >= worker.deadline:
-                os.kill(worker.pid, signal.SIGKILL)
-                self.answer(worker, {"timedOut": True, "stdout": "", "stderr": self.native_text(worker)})
+                self.fail(worker, {"timedOut": True, "stderr": self.native_text(worker)})
                 self.retire(worker)
                 continue
             if not worker.gone or worker.open:
@@ -266,7 +307,7 @@ class Server:
                     outcome = {"signal": signal.Signals(os.WTERMSIG(status)).name}
                 else:
                     outcome = {"exitCode": os.WEXITSTATUS(status) or 1}
-                self.answer(worker, {**outcome, "stdout": "", "stderr": stderr})
+                self.fail(worker, {**outcome, "stderr": stderr}, alive=False)
 
     def retire(self, worker):
         """Close a worker's pipes (it leaves when its request pipe closes) and wait for its end."""
@@ -293,7 +334,12 @@ class Worker:
         self.requests = requests  # our end of its request pipe
         self.request = None  # the request it is running
         self.deadline = 0.0
-        self.native = []  # what it wrote to its own stdout/stderr during the request
+        self.native = []  # what it wrote to its own stdout/stderr during the current template
+        self.done_paths = []  # answers of the request's templates so far
+        self.reports = []  # their cfn-lint reports, joined
+        self.stderr = []
+        self.exit_code = 0
+        self.report_chars = 0
         self.answer = b""
         self.open = 2
         self.gone = False
