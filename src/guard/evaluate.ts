@@ -3,6 +3,7 @@
  * is written to a data folder, every rule file is passed with -r, and each failure is mapped back
  * to the template line of the resource or property its clause points at.
  */
+import { constants as fsConstants } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
@@ -32,7 +33,14 @@ import { GUARD_RULES } from './rules.js';
 export function runCfnGuard(
   executable: string,
   args: string[],
-  options: { env: NodeJS.ProcessEnv; timeoutSeconds: number; maxBuffer: number; cwd?: string },
+  options: {
+    env: NodeJS.ProcessEnv;
+    timeoutSeconds: number;
+    maxBuffer: number;
+    cwd?: string;
+    /** A file descriptor for its stdout instead of a pipe. */
+    stdout?: number;
+  },
 ) {
   return execa(executable, args, {
     env: options.env,
@@ -42,7 +50,39 @@ export function runCfnGuard(
     maxBuffer: options.maxBuffer,
     stdin: 'ignore',
     ...(options.cwd ? { cwd: options.cwd } : {}),
+    // execa takes any file descriptor here and hands it to the child; its types name only 3 to 9.
+    ...(options.stdout === undefined ? {} : { stdout: options.stdout as 3 }),
   });
+}
+
+const MAX_REPORT_BYTES = 512 * 1024 * 1024;
+
+/**
+ * cfn-guard writes its JSON report with a write call per line (1.5 million for 200 templates):
+ * into a file of the private scratch folder they cost us nothing, through a pipe Node would wake
+ * for each (seconds of CPU taken from cfn-lint). The report is read once it has finished.
+ */
+async function validateIntoFile(
+  executable: string,
+  args: string[],
+  reportFile: string,
+  options: { env: NodeJS.ProcessEnv; timeoutSeconds: number },
+) {
+  const { O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW } = fsConstants;
+  const handle = await fs.open(reportFile, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0o600);
+  let result;
+  try {
+    result = await runCfnGuard(executable, args, {
+      ...options,
+      maxBuffer: 1024 * 1024, // stderr
+      stdout: handle.fd,
+    });
+  } finally {
+    await handle.close();
+  }
+  const size = (await fs.stat(reportFile)).size;
+  const report = size <= MAX_REPORT_BYTES ? await fs.readFile(reportFile, 'utf8') : undefined;
+  return { result, report };
 }
 
 export interface GuardResolution {
@@ -118,7 +158,7 @@ export async function evaluateGuard(
   if (!rules.length) return [];
   // The time limit is per template (input cfn-lint-timeout), as for cfn-lint.
   const timeoutSeconds = options.timeoutSeconds * data.size;
-  const result = await runCfnGuard(
+  const { result, report } = await validateIntoFile(
     options.executable,
     [
       'validate',
@@ -131,7 +171,8 @@ export async function evaluateGuard(
       '--show-summary',
       'none',
     ],
-    { ...options, timeoutSeconds, maxBuffer: 512 * 1024 * 1024 },
+    path.join(options.scratch, 'guard-report.json'),
+    { env: options.env, timeoutSeconds },
   );
   const firstFile = targets[0]!.template.file;
   if (result.timedOut) {
@@ -148,12 +189,13 @@ export async function evaluateGuard(
   if (result.exitCode !== 0 && result.exitCode !== RULES_FAILED) {
     return [
       ...mergeAcrossStacks(limits, targets),
-      failure(String(result.stderr || result.stdout), firstFile, options.ruleFiles),
+      failure(String(result.stderr) || shorten(report ?? '', 2000), firstFile, options.ruleFiles),
     ];
   }
   let reports: GuardReport[];
   try {
-    reports = JSON.parse(String(result.stdout)) as GuardReport[];
+    if (report === undefined) throw new RangeError('report too large');
+    reports = JSON.parse(report) as GuardReport[];
   } catch {
     return [
       ...mergeAcrossStacks(limits, targets),
