@@ -205,7 +205,9 @@ describe('iac-action validate', () => {
     const bad = await runBuiltCli(ws, ['validate', 'bad/x.yaml']);
     expect(bad).toMatchObject({
       code: 1,
-      stdout: expect.stringContaining('bad/x.yaml:4:3 error P1005 Duplicate key'),
+      stdout: expect.stringContaining(
+        "bad/x.yaml:4:3 error E0000 Duplicate found 'Bucket' (line 4) (Duplicate key:",
+      ),
     });
     const usage = await runBuiltCli(ws, ['validate', '--format', 'xml']);
     expect(usage).toMatchObject({ code: 2 });
