@@ -87,7 +87,12 @@ export async function main(
     try {
       parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
     } catch (error) {
-      throw new UserError(describeError(error), 'Run `iac-action --help` for the options.');
+      // Node's own words, without its error class and its advice on positionals that start with '-'.
+      const message =
+        error instanceof Error
+          ? error.message.replace(/\. To specify a positional argument[\s\S]*$/, '.')
+          : String(error);
+      throw new UserError(message, 'Run `iac-action --help` for the options.');
     }
     const { values, positionals } = parsed;
     if (values.help) {
