@@ -104,9 +104,9 @@ const PROBE_TEMPLATE = 'Resources:\n  Probe:\n    Type: AWS::SNS::Topic\n';
 /**
  * Lint every target not in the cache, in small size-balanced shards, run by workers forked by
  * one Python process that loaded cfn-lint once (or, where its Python is unknown, a cfn-lint command
- * of its own), as many at a time as pay off. A shard that fails is split and re-run until the file
- * that breaks it stands alone; that file gets a finding saying why, every other file keeps its
- * findings.
+ * of its own), as many at a time as pay off. A template that breaks its shard gets a finding saying
+ * why and every other one keeps its findings: the server names it, a command's shard is split and
+ * re-run until it stands alone.
  */
 export async function lintTemplates(
   targets: readonly LintTarget[],

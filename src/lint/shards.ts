@@ -45,8 +45,7 @@ export function workerCount(items: readonly { size: number }[], cores: number): 
 
 /**
  * A worker stays for the next shard with what it loaded, so a shard costs next to nothing: small
- * shards keep every worker busy to the end (no last large shard running alone), keep a shard's
- * time limit to a few seconds of work on a busy machine, and make a failing shard cheap to split.
+ * shards keep every worker busy to the end (no last large shard running alone).
  */
 export const FORKED_SHARD_BYTES = 48 * 1024;
 export const FORKED_SHARD_TEMPLATES = 32;
