@@ -71,18 +71,34 @@ async function validateIntoFile(
   const { O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW } = fsConstants;
   const handle = await fs.open(reportFile, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0o600);
   let result;
+  let reportTooLarge = false;
+  const run = runCfnGuard(executable, args, {
+    ...options,
+    maxBuffer: 1024 * 1024, // stderr
+    stdout: handle.fd,
+  });
+  // The bound a pipe's maxBuffer gave: a report past it stops cfn-guard before the disk fills.
+  const watch = setInterval(() => {
+    void handle.stat().then(
+      ({ size }) => {
+        if (size > MAX_REPORT_BYTES && !reportTooLarge) {
+          reportTooLarge = true;
+          run.kill('SIGKILL');
+        }
+      },
+      () => {},
+    );
+  }, 250);
   try {
-    result = await runCfnGuard(executable, args, {
-      ...options,
-      maxBuffer: 1024 * 1024, // stderr
-      stdout: handle.fd,
-    });
+    result = await run;
   } finally {
+    clearInterval(watch);
     await handle.close();
   }
   const size = (await fs.stat(reportFile)).size;
-  const report = size <= MAX_REPORT_BYTES ? await fs.readFile(reportFile, 'utf8') : undefined;
-  return { result, report };
+  const report =
+    !reportTooLarge && size <= MAX_REPORT_BYTES ? await fs.readFile(reportFile, 'utf8') : undefined;
+  return { result, report, reportTooLarge };
 }
 
 export interface GuardResolution {
@@ -158,7 +174,7 @@ export async function evaluateGuard(
   if (!rules.length) return [];
   // The time limit is per template (input cfn-lint-timeout), as for cfn-lint.
   const timeoutSeconds = options.timeoutSeconds * data.size;
-  const { result, report } = await validateIntoFile(
+  const { result, report, reportTooLarge } = await validateIntoFile(
     options.executable,
     [
       'validate',
@@ -184,6 +200,16 @@ export async function evaluateGuard(
         column: 1,
         message: `cfn-guard did not finish within ${timeoutSeconds} seconds (input cfn-lint-timeout, ${options.timeoutSeconds} s per template) and was stopped.`,
       }),
+    ];
+  }
+  if (reportTooLarge) {
+    return [
+      ...mergeAcrossStacks(limits, targets),
+      failure(
+        `its report grew past ${MAX_REPORT_BYTES / 1_048_576} MiB and it was stopped`,
+        firstFile,
+        options.ruleFiles,
+      ),
     ];
   }
   if (result.exitCode !== 0 && result.exitCode !== RULES_FAILED) {
