@@ -18,8 +18,8 @@ Runner a config for that path (cfn-lint's own argument parsing, `OPTION... -- PA
 cfn-lint's are bit flags); "timeout" is per template. When one template crashes the worker, kills it
 or passes the time limit, the answer names it by its index (`failedAt`) and carries the reports of
 the templates before it; the worker is replaced by a fresh fork on the next request, and the server
-itself stays up. A worker that has grown
-past MAX_WORKER_RSS_KIB leaves after its answer. The first line on stdout is {"ready": VERSION}.
+itself stays up. A worker that has grown past MAX_WORKER_RSS_KIB leaves after its answer. The first
+line on stdout is {"ready": VERSION}.
 """
 
 import fcntl
@@ -38,9 +38,9 @@ if sys.path and os.path.abspath(sys.path[0]) == os.path.dirname(os.path.abspath(
     sys.path.pop(0)
 
 MAX_INPUT_BYTES = 16 * 1024  # stdin text is only for the one-resource probe: it fits a pipe
-MAX_NATIVE_BYTES = 1 << 20  # of what a worker writes to its file descriptors during one run
+MAX_NATIVE_BYTES = 1 << 20  # of what a worker writes to its file descriptors during one template
 MAX_WORKER_RSS_KIB = 512 * 1024  # a worker this large leaves: the next request gets a fresh fork
-MAX_OUTPUT_CHARS = 64 << 20  # of one run's report: more is answered as a failed run (then split)
+MAX_OUTPUT_CHARS = 64 << 20  # of a request's reports: the template past it fails, named
 
 
 def main():
@@ -141,9 +141,7 @@ class Server:
         worker = next((w for w in self.workers.values() if not w.request and not w.gone), None)
         if worker is None:
             worker = self.fork()
-        worker.request = request
-        worker.deadline = time.monotonic() + request["timeout"]
-        worker.native = []
+        worker.begin(request)
         os.write(worker.requests, (json.dumps(request) + "\n").encode("utf-8"))
 
     def fork(self):
@@ -261,8 +259,8 @@ class Server:
         worker.exit_code |= part["exitCode"]
         worker.stderr.append(part["stderr"])
         worker.deadline = time.monotonic() + worker.request["timeout"]
-        if len(worker.done_paths) + 1 < max(1, len(worker.request["paths"])):
-            worker.done_paths.append(part)
+        worker.done += 1
+        if worker.done < max(1, len(worker.request["paths"])):
             return
         text = "".join(worker.stderr)[-MAX_NATIVE_BYTES:]
         out = {"exitCode": worker.exit_code, "stdout": json.dumps(worker.reports), "stderr": text}
@@ -276,16 +274,14 @@ class Server:
         if alive:
             os.kill(worker.pid, signal.SIGKILL)
             worker.gone = True
-        failed_at = len(worker.done_paths)
-        self.answer(worker, {"failedAt": failed_at, "stdout": json.dumps(worker.reports), **outcome})
+        self.answer(worker, {"failedAt": worker.done, "stdout": json.dumps(worker.reports), **outcome})
 
     def native_text(self, worker):
         return b"".join(worker.native).decode("utf-8", "replace")
 
     def answer(self, worker, outcome):
-        request, worker.request = worker.request, None
-        worker.native, worker.reports, worker.stderr, worker.done_paths = [], [], [], []
-        worker.exit_code = worker.report_chars = 0
+        request = worker.request
+        worker.begin(None)
         self.send({"id": request["id"], **outcome})
 
     def reap(self):
@@ -332,17 +328,21 @@ class Worker:
     def __init__(self, pid, requests):
         self.pid = pid
         self.requests = requests  # our end of its request pipe
-        self.request = None  # the request it is running
-        self.deadline = 0.0
-        self.native = []  # what it wrote to its own stdout/stderr during the current template
-        self.done_paths = []  # answers of the request's templates so far
-        self.reports = []  # their cfn-lint reports, joined
-        self.stderr = []
-        self.exit_code = 0
-        self.report_chars = 0
         self.answer = b""
         self.open = 2
         self.gone = False
+        self.begin(None)
+
+    def begin(self, request):
+        """The request it runs from now (None: idle), with nothing of it answered yet."""
+        self.request = request
+        self.deadline = time.monotonic() + request["timeout"] if request else 0.0
+        self.native = []  # what it wrote to its own stdout/stderr during the current template
+        self.done = 0  # the request's templates answered so far
+        self.reports = []  # their cfn-lint reports, joined
+        self.report_chars = 0
+        self.stderr = []
+        self.exit_code = 0
 
 
 def die_with_parent():
