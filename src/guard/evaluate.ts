@@ -22,7 +22,7 @@ import {
   type Position,
   type TemplateNode,
 } from '../model/template.js';
-import { SECURITY_SEVERITY, type Control } from './pack.js';
+import { packRuleFile, SECURITY_SEVERITY, type Control } from './pack.js';
 import { resolveTemplate, type ResolveContext } from './resolve.js';
 import { GUARD_RULES } from './rules.js';
 
@@ -163,12 +163,17 @@ export async function evaluateGuard(
   // Most of a pack's controls report on types no template of the run has; cfn-guard's time grows
   // with rules x files, so those are left out. Repository rules always run: one may require a type.
   const present = resourceTypesOf([...data.values()].map((d) => d.resolved));
+  const packRules = path.join(options.scratch, 'guard-rules');
+  await fs.mkdir(packRules, { recursive: true });
   const rules = [
-    ...options.controls
-      .filter(
-        (c) => !c.resourceTypes.length || c.resourceTypes.some((t) => present.has(t.toLowerCase())),
-      )
-      .map((c) => c.ruleFile),
+    ...(await Promise.all(
+      options.controls
+        .filter(
+          (c) =>
+            !c.resourceTypes.length || c.resourceTypes.some((t) => present.has(t.toLowerCase())),
+        )
+        .map((c) => packRuleFile(c, packRules)),
+    )),
     ...options.ruleFiles.map((r) => r.absolutePath),
   ];
   if (!rules.length) return [];

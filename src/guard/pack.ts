@@ -148,6 +148,56 @@ export function selectControls(
   );
 }
 
+/**
+ * The rule file cfn-guard is given for a control. cfn-guard compiles a regex anew for every value
+ * it compares, and Unicode's `\w` is a large class: on the bench corpus CT.IAM.PR.5's one
+ * `/^[\w]*[:]*\*$/` cost a third of its time. Every value the pack matches with `\w` (IAM actions,
+ * whose service prefixes IAM refuses outside ASCII; ACM certificate ids; GitHub repository names) is
+ * ASCII, so ASCII's word class gives the same answers. Files without one are given as shipped.
+ */
+export async function packRuleFile(control: Control, folder: string): Promise<string> {
+  const text = await fs.readFile(control.ruleFile, 'utf8');
+  const ascii = withAsciiWordClass(text);
+  if (ascii === text) return control.ruleFile;
+  const file = path.join(folder, path.basename(control.ruleFile));
+  await fs.writeFile(file, ascii);
+  return file;
+}
+
+/** Guard regex literals (after `=`, `==`, `!=`, `,`, `[`, `(` or IN) with `\w` spelled in ASCII. */
+export function withAsciiWordClass(rules: string): string {
+  return rules
+    .split('\n')
+    .map((line) =>
+      /^\s*#/.test(line)
+        ? line
+        : line.replace(
+            /(?<=(?:[=,[(]|\bIN)\s*)\/((?:\\.|[^\\/\n])+)\//g,
+            (_, body: string) => `/${asciiWordClass(body)}/`,
+          ),
+    )
+    .join('\n');
+}
+
+function asciiWordClass(regex: string): string {
+  let out = '';
+  let inClass = false;
+  for (let i = 0; i < regex.length; i++) {
+    const ch = regex[i]!;
+    if (ch === '\\') {
+      const next = regex[i + 1] ?? '';
+      i++;
+      if (next === 'w') out += inClass ? '0-9A-Za-z_' : '[0-9A-Za-z_]';
+      else out += ch + next;
+      continue;
+    }
+    if (ch === '[') inClass = true;
+    else if (ch === ']') inClass = false;
+    out += ch;
+  }
+  return out;
+}
+
 const TYPE = /AWS::\w+::\w+/g;
 
 /**
