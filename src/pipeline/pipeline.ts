@@ -10,6 +10,7 @@ import {
   loadManifest,
   resolveStacks,
 } from '../discover/manifest.js';
+import type { Environment } from '../model/environment.js';
 import { exists } from '../model/files.js';
 import {
   compareFindings,
@@ -99,6 +100,9 @@ export async function runPipeline(settings: Settings, deps: PipelineDeps): Promi
       patterns = await withStackTemplates(settings, stacks);
     }
   }
+  // Validate deploys nothing, but the manifest's stacks still say with which values each template
+  // deploys (the environment's per-stack parameters), for the policy and Guard checks.
+  const deployedWith = stacks ?? (await manifestStacks(settings, environment));
 
   // A base commit that is missing fails before the validation spends any time.
   const base =
@@ -111,7 +115,7 @@ export async function runPipeline(settings: Settings, deps: PipelineDeps): Promi
     );
   const validation = await validate(settings, deps, {
     environment,
-    stacks,
+    stacks: deployedWith,
     patterns,
     ...(settings.policies.checkNoNewAccess && base ? { base } : {}),
   });
@@ -119,7 +123,9 @@ export async function runPipeline(settings: Settings, deps: PipelineDeps): Promi
   registerValues(
     deps.redactor,
     validation.secretNames,
-    [...(stacks?.all.values() ?? [])].flatMap((stack) => stack.parameters.map((l) => l.values)),
+    [...(deployedWith?.all.values() ?? [])].flatMap((stack) =>
+      stack.parameters.map((l) => l.values),
+    ),
   );
   let deployment: DeployStageResult | undefined;
   if (settings.deploy.offline) {
@@ -214,6 +220,24 @@ async function withStackTemplates(settings: Settings, stacks: StackSelection): P
   const patterns = new Set(skipDefault ? [] : settings.templates);
   for (const stack of stacks.all.values()) patterns.add(stack.template);
   return [...patterns];
+}
+
+/** In mode validate, the stacks of a manifest of templates (none without one, or for CDK's). */
+async function manifestStacks(
+  settings: Settings,
+  environment: Environment | undefined,
+): Promise<StackSelection | undefined> {
+  const file = settings.deploy.stacksFile;
+  if (settings.mode !== 'validate' || !(await exists(path.resolve(settings.workspace, file))))
+    return undefined;
+  if (await assemblyOf(settings)) return undefined;
+  const manifest = await loadManifest(settings.workspace, file);
+  if (addsToAssembly(manifest)) return undefined;
+  return resolveStacks(manifest, {
+    workspace: settings.workspace,
+    selection: [],
+    ...(environment ? { environment } : {}),
+  });
 }
 
 /** Each stack's parsed template, from the work list. */

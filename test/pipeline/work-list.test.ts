@@ -75,6 +75,38 @@ describe('the work list', () => {
     ]);
   });
 
+  it('in mode validate, resolves with the values the manifest and environment give each stack', async () => {
+    const ws = await workspace({
+      'templates/writer.yaml': TEMPLATE,
+      'iac-stacks.yaml': 'stacks:\n  writer:\n    template: templates/writer.yaml\n',
+      'environments/prod.yaml': "name: prod\nstacks:\n  writer:\n    parameters: { Target: '*' }\n",
+      'environments/dev.yaml':
+        "name: dev\nstacks:\n  writer:\n    parameters: { Target: 'arn:aws:s3:::dev-bucket/*' }\n",
+    });
+    const env = { PATH: process.env.PATH, HOME: process.env.HOME, AWS_REGION: 'us-east-1' };
+    const writes = async (environment: string) => {
+      const settings = readSettings(
+        (name) =>
+          ({
+            mode: 'validate',
+            templates: 'templates/',
+            environment,
+            'policy-validation': 'offline',
+          })[name as string],
+        { env, workspace: ws },
+      );
+      const { report } = await runPipeline(
+        settings,
+        realEdges(settings, { log: silentLogger, env }),
+      );
+      return report.findings.filter((f) => f.ruleId === 'WRITE_ON_ALL_RESOURCES');
+    };
+    expect(await writes('prod')).toEqual([
+      expect.objectContaining({ logicalId: 'Writer', line: 13 }),
+    ]);
+    expect(await writes('dev')).toEqual([]);
+  });
+
   it('builds the report once, describing each rule its findings belong to', async () => {
     const ws = await workspace({
       'templates/bucket.yaml':
