@@ -13,6 +13,7 @@ import type { Settings } from '../model/settings.js';
 import { shorten } from '../model/text.js';
 import { evaluateGuard, runCfnGuard, type GuardTarget, type RepoRuleFile } from './evaluate.js';
 import { loadControls, packFolder, selectControls, type Control } from './pack.js';
+import { loadPropertyTypes } from './property-types.js';
 import { GUARD_RULES } from './rules.js';
 import { applySuppressions } from './suppress.js';
 
@@ -93,6 +94,7 @@ export async function runGuard(
         region: settings.aws.region,
         partition: settings.aws.partition,
         accountId: settings.aws.accountId,
+        propertyTypes: await loadPropertyTypes(),
       },
     }),
     Promise.all(

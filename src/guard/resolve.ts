@@ -13,10 +13,12 @@ import {
   isScalar,
   isSeq,
   LIMITS,
+  resourceTypeOf,
   type MapNode,
   type ScalarNode,
   type TemplateNode,
 } from '../model/template.js';
+import { typeBelow, type PropertyTypes, type TypeTree } from './property-types.js';
 
 export interface ResolveContext {
   /** Parameter values the deployment sends; parameters without one fall back to their Default. */
@@ -25,6 +27,8 @@ export interface ResolveContext {
   partition: string;
   accountId?: string;
   stackName?: string;
+  /** Which properties of each resource type are booleans and numbers; none: strings stay. */
+  propertyTypes?: PropertyTypes;
 }
 
 type Scalar = ScalarNode['value'];
@@ -58,7 +62,7 @@ class Resolver {
 
   constructor(
     private readonly root: MapNode,
-    context: ResolveContext,
+    private readonly context: ResolveContext,
   ) {
     const pseudo: Record<string, string | undefined> = {
       'AWS::Region': context.region,
@@ -96,7 +100,10 @@ class Resolver {
               ...resources,
               entries: kept.map((r) => {
                 this.current = r.key;
-                return { ...r, value: this.resolve(r.value, 0) ?? r.value };
+                const value = this.resolve(r.value, 0) ?? r.value;
+                const type = resourceTypeOf(value);
+                const types = type ? this.context.propertyTypes?.[type] : undefined;
+                return { ...r, value: types ? withTypes(value, { Properties: types }) : value };
               }),
             },
           };
@@ -199,7 +206,7 @@ class Resolver {
         if (!isScalar(args)) return node;
         if (args.value === 'AWS::NoValue') return undefined;
         const value = this.values.get(String(args.value));
-        return value && this.spend(sizeOf(value)) ? moved(typed(value), node) : node;
+        return value && this.spend(sizeOf(value)) ? moved(value, node) : node;
       }
       case 'Fn::If': {
         if (list.length !== 3 || !isScalar(list[0])) return node;
@@ -287,13 +294,29 @@ function moved(value: TemplateNode, where: TemplateNode): TemplateNode {
 }
 
 /**
- * A parameter is a string, but CloudFormation converts it to the property's type: a rule that
- * checks `== true` or a number must see the converted value.
+ * Parameters and Fn::Sub give strings, and templates may quote values, but CloudFormation converts
+ * a string to the property's schema type: a rule that checks `== true` or a number must see the
+ * converted value. Everywhere else a string stays one (an account id is no number).
  */
-function typed(value: TemplateNode): TemplateNode {
-  if (!isScalar(value) || typeof value.value !== 'string') return value;
-  const text = value.value;
-  if (text === 'true' || text === 'false') return { ...value, value: text === 'true' };
-  if (/^-?(0|[1-9]\d{0,14})$/.test(text)) return { ...value, value: Number(text) };
-  return value;
+function withTypes(node: TemplateNode, tree: TypeTree): TemplateNode {
+  if (isScalar(node)) {
+    if (typeof node.value !== 'string') return node;
+    if (tree === 'b' && (node.value === 'true' || node.value === 'false'))
+      return { ...node, value: node.value === 'true' };
+    if (tree === 'n' && /^-?\d{1,15}(\.\d{1,15})?$/.test(node.value))
+      return { ...node, value: Number(node.value) };
+    return node;
+  }
+  if (isSeq(node)) {
+    const items = typeBelow(tree, '*');
+    return items ? { ...node, items: node.items.map((item) => withTypes(item, items)) } : node;
+  }
+  if (intrinsicName(node)) return node;
+  return {
+    ...node,
+    entries: node.entries.map((e) => {
+      const below = typeBelow(tree, e.key);
+      return below ? { ...e, value: withTypes(e.value, below) } : e;
+    }),
+  };
 }

@@ -162,4 +162,32 @@ describe('cfn-guard on resolved templates', () => {
       run({ 'guard-packs': 'control-tower', 'guard-controls': 'CT.NOPE.PR.1' }, {}),
     ).rejects.toThrow(/guard-controls.*CT\.NOPE\.PR\.1/);
   }, 120_000);
+
+  it('sees strings where CloudFormation keeps strings: an account id from a parameter is no number', async () => {
+    const { guard } = await run(
+      { 'guard-packs': 'control-tower', 'guard-controls': 'CT.LAMBDA.PR.2' },
+      { 'templates/permissions.yaml': PERMISSIONS },
+    );
+    expect(
+      guard.filter((f) => f.ruleId === 'CT.LAMBDA.PR.2').map((f) => [f.logicalId, f.line]),
+    ).toEqual([['Open', 20]]);
+  }, 120_000);
 });
+
+// Raw cfn-guard fails all three: SourceAccount is a Ref, not a string.
+const permission = (source: string) => `
+    Type: AWS::Lambda::Permission
+    Properties:
+      Action: lambda:InvokeFunction
+      FunctionName: f
+      Principal: s3.amazonaws.com
+      ${source}`;
+const PERMISSIONS = `Parameters:
+  Account:
+    Type: String
+    Default: '123456789012'
+Resources:
+  FromPseudo:${permission('SourceAccount: !Ref AWS::AccountId')}
+  FromParameter:${permission('SourceAccount: !Ref Account')}
+  Open:${permission('SourceArn: !Ref AWS::NoValue')}
+`;

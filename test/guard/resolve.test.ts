@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { loadPropertyTypes } from '../../src/guard/property-types.js';
 import { resolveTemplate } from '../../src/guard/resolve.js';
 import { at, toPlain, type MapNode } from '../../src/model/template.js';
 import { parseTemplate } from '../../src/parse/template.js';
@@ -42,6 +43,33 @@ Resources:
     Type: AWS::S3::Bucket
 `;
 
+// RDS types AllocatedStorage as a string; a Tag's Value, SourceAccount and a custom resource's
+// properties are strings too.
+const TYPED = `Parameters:
+  Days: { Type: String }
+  Multi: { Type: String }
+  Name: { Type: String }
+Resources:
+  Database:
+    Type: AWS::RDS::DBInstance
+    Properties:
+      BackupRetentionPeriod: !Ref Days
+      MultiAZ: !Ref Multi
+      DeletionProtection: 'true'
+      DBInstanceIdentifier: !Ref Name
+      AllocatedStorage: '100'
+      Tags: [{ Key: Backup, Value: 'true' }]
+      VPCSecurityGroups: [!Ref Group]
+  Invoke:
+    Type: AWS::Lambda::Permission
+    Properties:
+      SourceAccount: !Ref AWS::AccountId
+  Custom:
+    Type: Custom::Thing
+    Properties:
+      Enabled: 'true'
+`;
+
 function resolved(parameters: Record<string, string>): MapNode {
   const parsed = parseTemplate(TEMPLATE, 't.yaml');
   if (!parsed.ok) throw new Error('fixture does not parse');
@@ -70,7 +98,7 @@ describe('resolveTemplate', () => {
     expect(at(root, 'Resources', 'Other')).toBeDefined();
   });
 
-  it('uses the values a stack deploys with, converting "true" and numbers as CloudFormation does', () => {
+  it('uses the values a stack deploys with', () => {
     const root = resolved({ Env: 'prod', Lock: 'yes' });
     const properties = toPlain(at(root, 'Resources', 'Bucket', 'Properties')!) as Record<
       string,
@@ -79,8 +107,31 @@ describe('resolveTemplate', () => {
     expect(properties).toMatchObject({ Blocked: true, Gone: 'kept', Maybe: 'a', Size: 'large' });
     expect(properties.LockValue).toBe('yes');
     expect(at(root, 'Resources', 'ProdOnly')).toBeDefined();
-    const numeric = resolved({ Lock: '7', Env: 'prod' });
-    expect(toPlain(at(numeric, 'Resources', 'Bucket', 'Properties', 'LockValue')!)).toBe(7);
+  });
+
+  it('converts strings to booleans and numbers where the resource schema says so, only there', async () => {
+    const parsed = parseTemplate(TYPED, 'typed.yaml');
+    if (!parsed.ok) throw new Error('fixture does not parse');
+    const { template: root } = resolveTemplate(parsed.template.root, {
+      parameters: { Days: '7', Multi: 'true', Name: '123456789012' },
+      region: 'eu-west-1',
+      partition: 'aws',
+      accountId: '111111111111',
+      propertyTypes: await loadPropertyTypes(),
+    });
+    expect(toPlain(at(root, 'Resources', 'Database', 'Properties')!)).toEqual({
+      BackupRetentionPeriod: 7,
+      MultiAZ: true,
+      DeletionProtection: true,
+      DBInstanceIdentifier: '123456789012',
+      AllocatedStorage: '100',
+      Tags: [{ Key: 'Backup', Value: 'true' }],
+      VPCSecurityGroups: [{ Ref: 'Group' }],
+    });
+    expect(toPlain(at(root, 'Resources', 'Invoke', 'Properties')!)).toMatchObject({
+      SourceAccount: '111111111111',
+    });
+    expect(toPlain(at(root, 'Resources', 'Custom', 'Properties')!)).toEqual({ Enabled: 'true' });
   });
 
   it('keeps the line of the property that used a value', () => {
