@@ -5,9 +5,10 @@ import schemas from './resource-schemas.json' with { type: 'json' };
  * What `Ref` and `Fn::GetAtt` return for a resource that does not exist yet: names and ARNs built
  * the way AWS builds them, so a policy that points at its own stack's resources reads like the
  * deployed one. `{P}`, `{R}`, `{A}` are partition, region and account; `{name}` the physical name,
- * `{path}` the IAM path. Types without a shape here follow their CloudFormation resource schema
- * (resource-schemas.json, from cfn-lint's: what Ref returns, which attributes exist and, for 192
- * types, the ARN format their pattern spells).
+ * `{path}` the IAM path; `{{unresolved:...}}` a part AWS assigns. Types without a shape here follow
+ * resource-schemas.json (scripts/resource-schemas.ts: what Ref returns and the GetAtt attributes
+ * from the resource schemas, ARN formats from the CDK's service spec, else from the pattern in
+ * cfn-lint's schema); with no ARN format from any of them, the ARN is unknown, not guessed.
  */
 interface ResourceShape {
   /** Property that sets the physical name, as a path (Glue databases nest it). */
@@ -333,17 +334,21 @@ export interface PhysicalName {
   variant?: string;
 }
 
-/**
- * From the schema digest: the property Ref returns ('' when not one), the GetAtt attributes and,
- * where the schema's pattern for the ARN gives it, the ARN's format.
- */
-function schemaOf(
-  type: string,
-): { ref: string; attributes: string[]; arn: string | undefined } | undefined {
+interface Schema {
+  /** The property Ref returns; '' when it is compound or unknown. */
+  ref: string;
+  /** The property that sets the physical name ('' when none does). */
+  name: string;
+  attributes: string[];
+  arn: string | undefined;
+}
+
+/** The type's line of the schema digest. */
+function schemaOf(type: string): Schema | undefined {
   const line = (schemas.types as Record<string, string>)[type];
   if (line === undefined) return undefined;
-  const [ref = '', attributes = '', arn] = line.split('|');
-  return { ref, attributes: attributes ? attributes.split(' ') : [], arn };
+  const [ref = '', name = '', attributes = '', arn = ''] = line.split('|');
+  return { ref, name, attributes: attributes ? attributes.split(' ') : [], arn: arn || undefined };
 }
 
 /** A custom resource's Ref and attributes are whatever its provider returns. */
@@ -380,7 +385,10 @@ function fill(
 }
 
 export function nameProperty(type: string): string[] | undefined {
-  return SHAPES[type]?.nameProperty;
+  const shape = SHAPES[type];
+  if (shape) return shape.nameProperty;
+  const name = schemaOf(type)?.name;
+  return name ? [name] : undefined;
 }
 
 /** The property that picks a part of the type's ARN, when it has one. */
@@ -400,17 +408,26 @@ export function generatedName(type: string, logicalId: string, env: AwsScope): s
 }
 
 /**
- * The resource's ARN: its shape's format, else the one its schema's pattern gives, else the usual
- * `service:region:account:type/name` (a guess from the type's name).
+ * The resource's ARN: its shape's format, else the digest's; undefined when no source gives one
+ * (a guess from the type's name would read as a real ARN).
  */
-function arnOf(type: string, physical: PhysicalName, logicalId: string, env: AwsScope): string {
+function arnOf(
+  type: string,
+  physical: PhysicalName,
+  logicalId: string,
+  env: AwsScope,
+): string | undefined {
   const shape = SHAPES[type];
   const name = shape?.arnName ? shape.arnName(physical.name) : physical.name;
-  const format = shape?.arn ?? schemaOf(type)?.arn ?? genericArn(type);
-  return fill(format, { ...physical, name }, logicalId, env, shape?.variant);
+  const format = shape?.arn ?? schemaOf(type)?.arn;
+  return format && fill(format, { ...physical, name }, logicalId, env, shape?.variant);
 }
 
-/** What `Ref` returns for a resource with this physical name; undefined when it cannot be known. */
+/**
+ * What `Ref` returns for a resource with this physical name: the name when Ref returns the property
+ * that sets it, the ARN when it returns that; undefined when it cannot be known (an id AWS
+ * assigns, a compound identifier, a custom resource's answer, a type no schema describes).
+ */
 export function refValue(
   type: string,
   physical: PhysicalName,
@@ -424,9 +441,10 @@ export function refValue(
     if (shape.ref === 'arn') return arnOf(type, physical, logicalId, env);
     return fill(shape.ref, physical, logicalId, env);
   }
-  return isArnName(schemaOf(type)?.ref ?? '')
-    ? arnOf(type, physical, logicalId, env)
-    : physical.name;
+  const schema = schemaOf(type);
+  if (!schema?.ref) return undefined;
+  if (schema.ref === schema.name) return physical.name;
+  return isArnName(schema.ref) ? arnOf(type, physical, logicalId, env) : undefined;
 }
 
 /**
@@ -451,15 +469,13 @@ export function attributeValue(
   const identifier = schema?.ref === attribute;
   if (attribute === 'Arn' || attribute === `${kind}Arn` || (identifier && isArnName(attribute)))
     return arnOf(type, physical, logicalId, env);
-  if (attribute === 'Name' || attribute === `${kind}Name` || identifier) return physical.name;
+  // The name is known where the template sets it (or AWS generates it from the logical id).
+  const named = shape !== undefined || Boolean(schema?.name);
+  if (named && (attribute === 'Name' || attribute === `${kind}Name` || identifier))
+    return physical.name;
   return undefined;
 }
 
 function isArnName(property: string): boolean {
-  return property === 'Arn' || property.endsWith('Arn');
-}
-
-function genericArn(type: string): string {
-  const [, service = 'unknown', kind = 'resource'] = type.split('::');
-  return `arn:{P}:${service.toLowerCase()}:{R}:{A}:${kind.toLowerCase()}/{name}`;
+  return /(^|[a-z])(Arn|ARN)$/.test(property);
 }
