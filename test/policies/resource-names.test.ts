@@ -20,6 +20,9 @@ Resources:
   Lookup: { Type: Custom::Lookup }
   Agent: { Type: AWS::Bedrock::Agent, Properties: { AgentName: helper } }
   Task: { Type: AWS::DataSync::Task }
+  Secret: { Type: AWS::SecretsManager::Secret, Properties: { Name: db } }
+  Key: { Type: AWS::KMS::Key }
+  Files: { Type: AWS::EFS::FileSystem }
   Subject:
     Type: AWS::Custom::Thing
     Properties:
@@ -90,5 +93,17 @@ describe('resource names', () => {
     expect(value('!GetAtt Db.DBClusterArn')).toBe(
       'arn:aws:rds:eu-west-1:111122223333:cluster:lake',
     );
+  });
+
+  it('parts of an ARN AWS assigns are placeholders in the hand table too', () => {
+    // Secrets Manager appends a hyphen and six random characters to the name.
+    expect(value('!Ref Secret')).toBe(
+      'arn:aws:secretsmanager:eu-west-1:111122223333:secret:db-{{unresolved:suffix}}',
+    );
+    expect(value('!Ref Key')).toBe('{{unresolved:KeyId}}');
+    expect(value('!GetAtt Files.Arn')).toBe(
+      'arn:aws:elasticfilesystem:eu-west-1:111122223333:file-system/{{unresolved:FileSystemId}}',
+    );
+    expect(resolve('!GetAtt Files.FileSystemId').notes).toHaveLength(1);
   });
 });
