@@ -451,7 +451,7 @@ export class TemplateResolver {
     const resource = child(this.resources, name);
     if (isMap(resource)) {
       const type = String(toScalar(child(resource, 'Type')));
-      const value = refValue(type, this.physical(name, resource, trace), name, o);
+      const value = refValue(type, this.physical(name, resource, trace), o);
       if (isPlaceholder(value)) trace.notes.push(assignedNote(`Ref ${name}`, type));
       return (
         value ??
@@ -512,7 +512,7 @@ export class TemplateResolver {
       );
     const type = String(toScalar(child(resource, 'Type')));
     const physical = this.physical(logicalId, resource, trace);
-    const value = attributeValue(type, attribute, physical, logicalId, this.options);
+    const value = attributeValue(type, attribute, physical, this.options);
     if (isPlaceholder(value)) trace.notes.push(assignedNote(`${logicalId}.${attribute}`, type));
     return (
       value ??
@@ -533,7 +533,7 @@ export class TemplateResolver {
     const property = nameProperty(type);
     const name =
       (property && this.property(logicalId, resource, property, trace)) ??
-      generatedName(type, logicalId, this.options);
+      generatedName(type, logicalId);
     const path = hasIamPath(type) ? this.property(logicalId, resource, ['Path'], trace) : undefined;
     const variant = variantProperty(type);
     const kind = variant && this.property(logicalId, resource, [variant], trace);

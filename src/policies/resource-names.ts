@@ -1,13 +1,13 @@
-import { createHash } from 'node:crypto';
 import schemas from './resource-schemas.json' with { type: 'json' };
 
 /**
  * What `Ref` and `Fn::GetAtt` return for a resource that does not exist yet: names and ARNs built
  * the way AWS builds them, so a policy that points at its own stack's resources reads like the
  * deployed one. `{P}`, `{R}`, `{A}` are partition, region and account; `{name}` the physical name,
- * `{path}` the IAM path. Types without a shape here follow their CloudFormation resource schema
- * (resource-schemas.json, from cfn-lint's: what Ref returns, which attributes exist and, for 192
- * types, the ARN format their pattern spells).
+ * `{path}` the IAM path; `{{unresolved:...}}` a part AWS assigns. Types without a shape here follow
+ * resource-schemas.json (scripts/resource-schemas.ts: what Ref returns and the GetAtt attributes
+ * from the resource schemas, ARN formats from the CDK's service spec, else from the pattern in
+ * cfn-lint's schema); with no ARN format from any of them, the ARN is unknown, not guessed.
  */
 interface ResourceShape {
   /** Property that sets the physical name, as a path (Glue databases nest it). */
@@ -23,8 +23,8 @@ interface ResourceShape {
   attributes?: Record<string, string>;
   /** Names that must be lower case (S3). */
   lowerCase?: boolean;
-  /** Ids such as key ids and file system ids: synthesised from the logical id. */
-  generatedId?: string;
+  /** The id AWS assigns at creation (a key id, a file system id): Ref returns it, a placeholder. */
+  assignedId?: string;
   /** A property whose value picks a part of the ARN (`{variant}`): a load balancer's Type. */
   variant?: {
     property: string;
@@ -124,7 +124,7 @@ const SHAPES: Record<string, ResourceShape> = {
     ref: 'name',
     iamPath: true,
     arn: 'arn:{P}:iam::{A}:role{path}{name}',
-    attributes: { RoleId: 'AROA{id}' },
+    attributes: { RoleId: '{{unresolved:RoleId}}' },
   },
   'AWS::IAM::User': {
     nameProperty: ['UserName'],
@@ -175,7 +175,7 @@ const SHAPES: Record<string, ResourceShape> = {
   'AWS::KMS::Key': {
     ref: 'name',
     arn: 'arn:{P}:kms:{R}:{A}:key/{name}',
-    generatedId: '{uuid}',
+    assignedId: 'KeyId',
     attributes: { KeyId: '{name}' },
   },
   'AWS::KMS::Alias': {
@@ -207,8 +207,8 @@ const SHAPES: Record<string, ResourceShape> = {
   'AWS::SecretsManager::Secret': {
     nameProperty: ['Name'],
     ref: 'arn',
-    arn: 'arn:{P}:secretsmanager:{R}:{A}:secret:{name}-AbCdEf',
-    attributes: { Id: 'arn:{P}:secretsmanager:{R}:{A}:secret:{name}-AbCdEf' },
+    arn: 'arn:{P}:secretsmanager:{R}:{A}:secret:{name}-{{unresolved:suffix}}',
+    attributes: { Id: 'arn:{P}:secretsmanager:{R}:{A}:secret:{name}-{{unresolved:suffix}}' },
   },
   'AWS::Kinesis::Stream': {
     nameProperty: ['Name'],
@@ -240,7 +240,7 @@ const SHAPES: Record<string, ResourceShape> = {
   'AWS::EFS::FileSystem': {
     ref: 'name',
     arn: 'arn:{P}:elasticfilesystem:{R}:{A}:file-system/{name}',
-    generatedId: 'fs-{hex}',
+    assignedId: 'FileSystemId',
     attributes: { FileSystemId: '{name}' },
   },
   'AWS::OpenSearchService::Domain': {
@@ -278,8 +278,8 @@ const SHAPES: Record<string, ResourceShape> = {
   'AWS::ApiGateway::RestApi': {
     ref: 'name',
     arn: 'arn:{P}:apigateway:{R}::/restapis/{name}',
-    generatedId: '{hex}',
-    attributes: { RootResourceId: '{id}' },
+    assignedId: 'RestApiId',
+    attributes: { RootResourceId: '{{unresolved:RootResourceId}}' },
   },
   'AWS::Glue::Database': {
     nameProperty: ['DatabaseInput', 'Name'],
@@ -333,17 +333,21 @@ export interface PhysicalName {
   variant?: string;
 }
 
-/**
- * From the schema digest: the property Ref returns ('' when not one), the GetAtt attributes and,
- * where the schema's pattern for the ARN gives it, the ARN's format.
- */
-function schemaOf(
-  type: string,
-): { ref: string; attributes: string[]; arn: string | undefined } | undefined {
+interface Schema {
+  /** The property Ref returns; '' when it is compound or unknown. */
+  ref: string;
+  /** The property that sets the physical name ('' when none does). */
+  name: string;
+  attributes: string[];
+  arn: string | undefined;
+}
+
+/** The type's line of the schema digest. */
+function schemaOf(type: string): Schema | undefined {
   const line = (schemas.types as Record<string, string>)[type];
   if (line === undefined) return undefined;
-  const [ref = '', attributes = '', arn] = line.split('|');
-  return { ref, attributes: attributes ? attributes.split(' ') : [], arn };
+  const [ref = '', name = '', attributes = '', arn = ''] = line.split('|');
+  return { ref, name, attributes: attributes ? attributes.split(' ') : [], arn: arn || undefined };
 }
 
 /** A custom resource's Ref and attributes are whatever its provider returns. */
@@ -354,7 +358,6 @@ function isCustom(type: string): boolean {
 function fill(
   pattern: string,
   physical: PhysicalName,
-  logicalId: string,
   env: AwsScope,
   variant?: ResourceShape['variant'],
 ): string {
@@ -363,24 +366,20 @@ function fill(
     variant && given !== undefined && Object.hasOwn(variant.values, given)
       ? variant.values[given]!
       : `{{unresolved:${variant?.property ?? 'variant'}}}`;
-  const hex = createHash('sha256').update(logicalId).digest('hex');
   return pattern
     .replaceAll('{P}', env.partition)
     .replaceAll('{R}', env.region)
     .replaceAll('{A}', env.accountId)
-    .replaceAll(
-      '{uuid}',
-      `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`,
-    )
-    .replaceAll('{hex}', hex.slice(0, 10))
-    .replaceAll('{id}', hex.slice(0, 17).toUpperCase())
     .replaceAll('{path}', physical.path ?? '/')
     .replaceAll('{variant}', part)
     .replaceAll('{name}', physical.name);
 }
 
 export function nameProperty(type: string): string[] | undefined {
-  return SHAPES[type]?.nameProperty;
+  const shape = SHAPES[type];
+  if (shape) return shape.nameProperty;
+  const name = schemaOf(type)?.name;
+  return name ? [name] : undefined;
 }
 
 /** The property that picks a part of the type's ARN, when it has one. */
@@ -392,41 +391,44 @@ export function hasIamPath(type: string): boolean {
   return SHAPES[type]?.iamPath === true;
 }
 
-/** The physical name (or id) AWS would generate when the template sets none. */
-export function generatedName(type: string, logicalId: string, env: AwsScope): string {
+/**
+ * The physical name when the template sets none: the logical id stands for the name AWS generates
+ * from it; an id AWS assigns is a placeholder.
+ */
+export function generatedName(type: string, logicalId: string): string {
   const shape = SHAPES[type];
-  if (shape?.generatedId) return fill(shape.generatedId, { name: '' }, logicalId, env);
+  if (shape?.assignedId) return `{{unresolved:${shape.assignedId}}}`;
   return shape?.lowerCase ? logicalId.toLowerCase() : logicalId;
 }
 
 /**
- * The resource's ARN: its shape's format, else the one its schema's pattern gives, else the usual
- * `service:region:account:type/name` (a guess from the type's name).
+ * The resource's ARN: its shape's format, else the digest's; undefined when no source gives one
+ * (a guess from the type's name would read as a real ARN).
  */
-function arnOf(type: string, physical: PhysicalName, logicalId: string, env: AwsScope): string {
+function arnOf(type: string, physical: PhysicalName, env: AwsScope): string | undefined {
   const shape = SHAPES[type];
   const name = shape?.arnName ? shape.arnName(physical.name) : physical.name;
-  const format = shape?.arn ?? schemaOf(type)?.arn ?? genericArn(type);
-  return fill(format, { ...physical, name }, logicalId, env, shape?.variant);
+  const format = shape?.arn ?? schemaOf(type)?.arn;
+  return format && fill(format, { ...physical, name }, env, shape?.variant);
 }
 
-/** What `Ref` returns for a resource with this physical name; undefined when it cannot be known. */
-export function refValue(
-  type: string,
-  physical: PhysicalName,
-  logicalId: string,
-  env: AwsScope,
-): string | undefined {
+/**
+ * What `Ref` returns for a resource with this physical name: the name when Ref returns the property
+ * that sets it, the ARN when it returns that; undefined when it cannot be known (an id AWS
+ * assigns, a compound identifier, a custom resource's answer, a type no schema describes).
+ */
+export function refValue(type: string, physical: PhysicalName, env: AwsScope): string | undefined {
   if (isCustom(type)) return undefined;
   const shape = SHAPES[type];
   if (shape) {
     if (shape.ref === 'name') return physical.name;
-    if (shape.ref === 'arn') return arnOf(type, physical, logicalId, env);
-    return fill(shape.ref, physical, logicalId, env);
+    if (shape.ref === 'arn') return arnOf(type, physical, env);
+    return fill(shape.ref, physical, env);
   }
-  return isArnName(schemaOf(type)?.ref ?? '')
-    ? arnOf(type, physical, logicalId, env)
-    : physical.name;
+  const schema = schemaOf(type);
+  if (!schema?.ref) return undefined;
+  if (schema.ref === schema.name) return physical.name;
+  return isArnName(schema.ref) ? arnOf(type, physical, env) : undefined;
 }
 
 /**
@@ -437,29 +439,26 @@ export function attributeValue(
   type: string,
   attribute: string,
   physical: PhysicalName,
-  logicalId: string,
   env: AwsScope,
 ): string | undefined {
   if (isCustom(type)) return undefined;
   const shape = SHAPES[type];
   const pattern = shape?.attributes?.[attribute];
-  if (pattern !== undefined) return fill(pattern, physical, logicalId, env, shape?.variant);
+  if (pattern !== undefined) return fill(pattern, physical, env, shape?.variant);
   const schema = schemaOf(type);
   if (attribute.includes('.') || (schema && !schema.attributes.includes(attribute)))
     return undefined;
   const kind = type.split('::')[2] ?? '';
   const identifier = schema?.ref === attribute;
   if (attribute === 'Arn' || attribute === `${kind}Arn` || (identifier && isArnName(attribute)))
-    return arnOf(type, physical, logicalId, env);
-  if (attribute === 'Name' || attribute === `${kind}Name` || identifier) return physical.name;
+    return arnOf(type, physical, env);
+  // The name is known where the template sets it (or AWS generates it from the logical id).
+  const named = shape !== undefined || Boolean(schema?.name);
+  if (named && (attribute === 'Name' || attribute === `${kind}Name` || identifier))
+    return physical.name;
   return undefined;
 }
 
 function isArnName(property: string): boolean {
-  return property === 'Arn' || property.endsWith('Arn');
-}
-
-function genericArn(type: string): string {
-  const [, service = 'unknown', kind = 'resource'] = type.split('::');
-  return `arn:{P}:${service.toLowerCase()}:{R}:{A}:${kind.toLowerCase()}/{name}`;
+  return /(^|[a-z])(Arn|ARN)$/.test(property);
 }

@@ -19,7 +19,10 @@ Resources:
   Vpc: { Type: AWS::EC2::VPC }
   Lookup: { Type: Custom::Lookup }
   Agent: { Type: AWS::Bedrock::Agent, Properties: { AgentName: helper } }
-  Plan: { Type: AWS::ARCRegionSwitch::Plan }
+  Task: { Type: AWS::DataSync::Task }
+  Secret: { Type: AWS::SecretsManager::Secret, Properties: { Name: db } }
+  Key: { Type: AWS::KMS::Key }
+  Files: { Type: AWS::EFS::FileSystem }
   Subject:
     Type: AWS::Custom::Thing
     Properties:
@@ -48,12 +51,15 @@ describe('resource names', () => {
     );
   });
 
-  it("takes the ARN format from the schema's pattern where it has one", () => {
-    // Service, region and account as the pattern spells them; the name after the resource type.
+  it('takes ARN formats from the service spec, else from the pattern in the schema', () => {
+    // The agent id is AWS's: a placeholder, never the logical id.
     expect(value('!GetAtt Agent.AgentArn')).toBe(
-      'arn:aws:bedrock:eu-west-1:111122223333:agent/Agent',
+      'arn:aws:bedrock:eu-west-1:111122223333:agent/{{unresolved:AgentId}}',
     );
-    expect(value('!Ref Plan')).toBe('arn:aws:arc-region-switch::111122223333:plan/Plan');
+    // No template in the service spec: service, region and prefix from cfn-lint's pattern.
+    expect(value('!Ref Task')).toBe(
+      'arn:aws:datasync:eu-west-1:111122223333:task/task-{{unresolved:id}}',
+    );
   });
 
   it('OIDC and SAML providers get their real ARN formats', () => {
@@ -87,5 +93,17 @@ describe('resource names', () => {
     expect(value('!GetAtt Db.DBClusterArn')).toBe(
       'arn:aws:rds:eu-west-1:111122223333:cluster:lake',
     );
+  });
+
+  it('parts of an ARN AWS assigns are placeholders in the hand table too', () => {
+    // Secrets Manager appends a hyphen and six random characters to the name.
+    expect(value('!Ref Secret')).toBe(
+      'arn:aws:secretsmanager:eu-west-1:111122223333:secret:db-{{unresolved:suffix}}',
+    );
+    expect(value('!Ref Key')).toBe('{{unresolved:KeyId}}');
+    expect(value('!GetAtt Files.Arn')).toBe(
+      'arn:aws:elasticfilesystem:eu-west-1:111122223333:file-system/{{unresolved:FileSystemId}}',
+    );
+    expect(resolve('!GetAtt Files.FileSystemId').notes).toHaveLength(1);
   });
 });
