@@ -1,7 +1,7 @@
 /**
  * A template as it would deploy, for rules that read values literally: parameters substituted,
  * Conditions evaluated, Fn::If branches chosen, resources whose Condition is false dropped and
- * Fn::Sub / Fn::Join / Fn::Select / Fn::FindInMap of known values computed. What cannot be known
+ * Fn::Sub / Fn::Join / Fn::Select / Fn::Split / Fn::FindInMap of known values computed. What cannot be known
  * (resource attributes, parameters without a value) stays as written. Every node keeps the
  * position of the template text it came from, so a rule's failure maps back to a line.
  */
@@ -16,6 +16,7 @@ import {
   resourceTypeOf,
   type MapNode,
   type ScalarNode,
+  type SeqNode,
   type TemplateNode,
 } from '../model/template.js';
 import { typeBelow, type PropertyTypes, type TypeTree } from './property-types.js';
@@ -81,7 +82,10 @@ class Resolver {
       const type = child(declaration, 'Type');
       const isList = isScalar(type) && /^(CommaDelimitedList|List<)/.test(String(type.value));
       const value: TemplateNode = isList
-        ? { ...root, kind: 'seq', items: raw.split(',').map((s) => scalarAt(s.trim(), root)) }
+        ? seqAt(
+            raw.split(',').map((s) => scalarAt(s.trim(), root)),
+            root,
+          )
         : scalarAt(raw, root);
       this.values.set(key, value);
     }
@@ -252,8 +256,24 @@ class Resolver {
       case 'Fn::FindInMap': {
         const keys = list.slice(0, 3).map((item) => this.resolve(item, depth + 1));
         if (keys.length !== 3 || !keys.every(isScalar)) return node;
-        const value = at(this.root, 'Mappings', ...keys.map((k) => String(k.value)));
-        return value && this.spend(sizeOf(value)) ? moved(value, node) : node;
+        // AWS::LanguageExtensions' fourth argument: { DefaultValue: ... } for a missing key.
+        const value =
+          at(this.root, 'Mappings', ...keys.map((k) => String(k.value))) ??
+          (list[3] && child(list[3], 'DefaultValue'));
+        return value && this.spend(sizeOf(value))
+          ? moved(this.resolve(value, depth + 1) ?? value, node)
+          : node;
+      }
+      case 'Fn::Split': {
+        const [delimiter, text] = [list[0], list[1] && this.resolve(list[1], depth + 1)];
+        if (!isScalar(delimiter) || !isScalar(text) || String(delimiter.value) === '') return node;
+        const parts = String(text.value).split(String(delimiter.value));
+        return this.spend(sizeOf(text) + parts.length * 2)
+          ? seqAt(
+              parts.map((part) => scalarAt(part, node)),
+              node,
+            )
+          : node;
       }
       default:
         return node;
@@ -282,6 +302,10 @@ function sizeOf(node: TemplateNode): number {
 
 function entries(node: TemplateNode | undefined) {
   return isMap(node) ? node.entries : [];
+}
+
+function seqAt(items: TemplateNode[], where: TemplateNode): SeqNode {
+  return { kind: 'seq', items, start: where.start, end: where.end };
 }
 
 function scalarAt(value: Scalar, where: TemplateNode): ScalarNode {

@@ -134,6 +134,39 @@ describe('resolveTemplate', () => {
     expect(toPlain(at(root, 'Resources', 'Custom', 'Properties')!)).toEqual({ Enabled: 'true' });
   });
 
+  it("splits known strings and takes a mapping's DefaultValue for a missing key", () => {
+    const parsed = parseTemplate(
+      [
+        'Parameters:',
+        '  Zones: { Type: String, Default: "a,b,c" }',
+        'Mappings:',
+        '  Sizes: { dev: { Class: small } }',
+        'Resources:',
+        '  R:',
+        '    Type: X::Y::Z',
+        '    Properties:',
+        '      Second: !Select [1, !Split [",", !Ref Zones]]',
+        '      All: !Split [",", !Ref Zones]',
+        '      Missing: !FindInMap [Sizes, prod, Class, { DefaultValue: !Ref Zones }]',
+        '      Unknown: !Split [",", !Ref Nothing]',
+        '',
+      ].join('\n'),
+      's.yaml',
+    );
+    if (!parsed.ok) throw new Error('fixture does not parse');
+    const { template: root } = resolveTemplate(parsed.template.root, {
+      parameters: {},
+      region: 'r',
+      partition: 'aws',
+    });
+    expect(toPlain(at(root, 'Resources', 'R', 'Properties')!)).toEqual({
+      Second: 'b',
+      All: ['a', 'b', 'c'],
+      Missing: 'a,b,c',
+      Unknown: { 'Fn::Split': [',', { Ref: 'Nothing' }] },
+    });
+  });
+
   it('keeps the line of the property that used a value', () => {
     const root = resolved({ Env: 'prod' });
     expect(at(root, 'Resources', 'Bucket', 'Properties', 'Size')!.start.line).toBe(29);
