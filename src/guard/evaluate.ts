@@ -56,6 +56,8 @@ export function runCfnGuard(
 }
 
 const MAX_REPORT_BYTES = 512 * 1024 * 1024;
+/** One hour: about 200 times what the 200-template bench corpus takes with the pack. */
+const MAX_GUARD_SECONDS = 3600;
 
 /**
  * cfn-guard writes its JSON report with a write call per line (1.5 million for 200 templates):
@@ -178,7 +180,8 @@ export async function evaluateGuard(
   ];
   if (!rules.length) return [];
   // The time limit is per template (input cfn-lint-timeout), as for cfn-lint.
-  const timeoutSeconds = options.timeoutSeconds * data.size;
+  // Bounded all the same: a rule that backtracks must not hold the job for hours.
+  const timeoutSeconds = Math.min(options.timeoutSeconds * data.size, MAX_GUARD_SECONDS);
   const { result, report, reportTooLarge } = await validateIntoFile(
     options.executable,
     [
@@ -203,7 +206,7 @@ export async function evaluateGuard(
         file: firstFile,
         line: 1,
         column: 1,
-        message: `cfn-guard did not finish within ${timeoutSeconds} seconds (input cfn-lint-timeout, ${options.timeoutSeconds} s per template) and was stopped.`,
+        message: `cfn-guard did not finish within ${timeoutSeconds} seconds (input cfn-lint-timeout, ${options.timeoutSeconds} s per template, at most ${MAX_GUARD_SECONDS} s in all) and was stopped.`,
       }),
     ];
   }
