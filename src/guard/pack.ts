@@ -29,6 +29,8 @@ export interface Control {
   helpUrl?: string;
   /** Absolute path of its rule file. */
   ruleFile: string;
+  /** The rule file with its `\w` in ASCII (see packRuleFile), when it has any. */
+  asciiRules?: string;
   /** The Guard rule names the file declares, which cfn-guard reports failures under. */
   ruleNames: string[];
   /**
@@ -99,6 +101,8 @@ export async function loadControls(folder: string): Promise<Control[]> {
       const rules = await fs.readFile(ruleFile, 'utf8');
       const level = (meta.Severity ?? 'MEDIUM').toUpperCase();
       const helpUrl = meta.DocumentationReferences?.find((d) => d.Url)?.Url;
+      // Most files have no `\w` at all: only those are rewritten.
+      const ascii = rules.includes('\\w') ? withAsciiWordClass(rules) : rules;
       controls.push({
         id: meta.Id,
         service,
@@ -108,6 +112,7 @@ export async function loadControls(folder: string): Promise<Control[]> {
         remediation: meta.RemediationMessage ?? '',
         ...(helpUrl ? { helpUrl } : {}),
         ruleFile,
+        ...(ascii === rules ? {} : { asciiRules: ascii }),
         ruleNames: [...new Set([...rules.matchAll(/^rule\s+(\w+)/gm)].map((m) => m[1]!))],
         resourceTypes: namedResourceTypes(rules),
       });
@@ -156,11 +161,9 @@ export function selectControls(
  * ASCII, so ASCII's word class gives the same answers. Files without one are given as shipped.
  */
 export async function packRuleFile(control: Control, folder: string): Promise<string> {
-  const text = await fs.readFile(control.ruleFile, 'utf8');
-  const ascii = withAsciiWordClass(text);
-  if (ascii === text) return control.ruleFile;
+  if (control.asciiRules === undefined) return control.ruleFile;
   const file = path.join(folder, path.basename(control.ruleFile));
-  await fs.writeFile(file, ascii);
+  await fs.writeFile(file, control.asciiRules);
   return file;
 }
 
