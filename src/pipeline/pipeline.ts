@@ -10,7 +10,6 @@ import {
   loadManifest,
   resolveStacks,
 } from '../discover/manifest.js';
-import type { Environment } from '../model/environment.js';
 import { exists } from '../model/files.js';
 import {
   compareFindings,
@@ -62,11 +61,12 @@ export async function runPipeline(settings: Settings, deps: PipelineDeps): Promi
   const environment = await loadEnvironment(settings.workspace, settings.environment);
   const notices: string[] = [];
   let stacks: StackSelection | undefined;
+  // Validate deploys nothing, but a manifest of templates still says with which values each stack
+  // deploys its template (the environment's per-stack parameters), for the policy and Guard checks.
+  let deployedWith: StackSelection | undefined;
   let patterns = settings.templates;
+  const noManifest = !(await exists(path.resolve(settings.workspace, settings.deploy.stacksFile)));
   if (settings.mode !== 'validate') {
-    const noManifest = !(await exists(
-      path.resolve(settings.workspace, settings.deploy.stacksFile),
-    ));
     const assembly = await assemblyOf(settings);
     const manifest =
       assembly && !noManifest
@@ -99,10 +99,16 @@ export async function runPipeline(settings: Settings, deps: PipelineDeps): Promi
       );
       patterns = await withStackTemplates(settings, stacks);
     }
+    deployedWith = stacks;
+  } else if (!noManifest && !(await assemblyOf(settings))) {
+    const manifest = await loadManifest(settings.workspace, settings.deploy.stacksFile);
+    if (!addsToAssembly(manifest))
+      deployedWith = await resolveStacks(manifest, {
+        workspace: settings.workspace,
+        selection: [],
+        ...(environment ? { environment } : {}),
+      });
   }
-  // Validate deploys nothing, but the manifest's stacks still say with which values each template
-  // deploys (the environment's per-stack parameters), for the policy and Guard checks.
-  const deployedWith = stacks ?? (await manifestStacks(settings, environment));
 
   // A base commit that is missing fails before the validation spends any time.
   const base =
@@ -220,24 +226,6 @@ async function withStackTemplates(settings: Settings, stacks: StackSelection): P
   const patterns = new Set(skipDefault ? [] : settings.templates);
   for (const stack of stacks.all.values()) patterns.add(stack.template);
   return [...patterns];
-}
-
-/** In mode validate, the stacks of a manifest of templates (none without one, or for CDK's). */
-async function manifestStacks(
-  settings: Settings,
-  environment: Environment | undefined,
-): Promise<StackSelection | undefined> {
-  const file = settings.deploy.stacksFile;
-  if (settings.mode !== 'validate' || !(await exists(path.resolve(settings.workspace, file))))
-    return undefined;
-  if (await assemblyOf(settings)) return undefined;
-  const manifest = await loadManifest(settings.workspace, file);
-  if (addsToAssembly(manifest)) return undefined;
-  return resolveStacks(manifest, {
-    workspace: settings.workspace,
-    selection: [],
-    ...(environment ? { environment } : {}),
-  });
 }
 
 /** Each stack's parsed template, from the work list. */
