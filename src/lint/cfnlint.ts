@@ -363,7 +363,10 @@ async function runCommand(
 
 /** What a run's end means: a report, or why there is none (never "not installed" for a signal). */
 function outcomeOf(end: RunEnd, options: LintOptions): ShardOutcome {
-  const failedAt = end.failedAt === undefined ? undefined : namedFailure(end.failedAt, end.stdout);
+  const parsed = reportOf(end.stdout);
+  // The failed template's place, when the report of those before it can be read.
+  const failedAt =
+    end.failedAt !== undefined && parsed ? { index: end.failedAt, before: parsed } : undefined;
   const fail = (kind: Failure['kind'], detail: string): ShardOutcome => ({
     ok: false,
     failure: { kind, detail },
@@ -380,8 +383,7 @@ function outcomeOf(end: RunEnd, options: LintOptions): ShardOutcome {
       ? fail('missing', `cfn-lint was not found (${options.executable}).`)
       : fail('unstartable', end.startError.message);
   }
-  const parsed = reportOf(end.stdout);
-  if (parsed && failedAt === undefined) return { ok: true, results: parsed };
+  if (parsed && end.failedAt === undefined) return { ok: true, results: parsed };
   // A wrapper script (a shell shim) reports its child's signal as exit code 128 + N.
   const signal = signalOfExitCode(end.exitCode);
   if (signal) return fail('signal', `killed by ${signal} (exit code ${end.exitCode})`);
@@ -403,15 +405,6 @@ function reportOf(stdout: string): CfnLintResult[] | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** The failed template's place, when the report of those before it can be read. */
-function namedFailure(
-  index: number,
-  stdout: string,
-): { index: number; before: CfnLintResult[] } | undefined {
-  const before = reportOf(stdout);
-  return before ? { index, before } : undefined;
 }
 
 function signalOfExitCode(code: number | undefined): string | undefined {
