@@ -465,12 +465,12 @@ function skippedNotice(files: readonly string[]): string {
   return `${files.length} file${files.length === 1 ? '' : 's'} skipped: not templates (no top-level Resources or AWSTemplateFormatVersion): ${named}${more}.`;
 }
 
-/** Limits of our parser (size, text, depth, aliases, values): cfn-lint could hang or crash there. */
 /** Our parser's findings that cfn-lint's E0000 (template could not be parsed) repeats. */
 const SAME_AS_E0000 = new Set<string>(
   [TEMPLATE_RULES.syntax, TEMPLATE_RULES.duplicateKey].map((r) => r.id),
 );
 
+/** Limits of our parser (size, text, depth, resources): cfn-lint could hang or crash there. */
 const REFUSED_BEFORE_CFN_LINT = new Set<string>(
   [
     TEMPLATE_RULES.tooLarge,
