@@ -4,6 +4,7 @@ import {
   isMap,
   isScalar,
   isSeq,
+  resourceTypeOf,
   type MapNode,
   type Position,
   type ScalarNode,
@@ -223,13 +224,13 @@ export function attachedPolicies(
   // The template's own managed policies, also when a principal names one by its ARN.
   const ownArns = new Set(
     resources.entries
-      .filter((e) => scalarValue(child(e.value, 'Type')) === 'AWS::IAM::ManagedPolicy')
+      .filter((e) => resourceTypeOf(e.value) === 'AWS::IAM::ManagedPolicy')
       .map((e) => resolver.reference(e.key)),
   );
   for (const { key: logicalId, value: resourceNode } of resources.entries) {
-    const type = scalarValue(child(resourceNode, 'Type'));
-    const property = typeof type === 'string' ? ATTACHING[type] : undefined;
-    if (!property) continue;
+    const type = resourceTypeOf(resourceNode);
+    const property = type && ATTACHING[type];
+    if (!type || !property) continue;
     const list = chosen(child(child(resourceNode, 'Properties'), property), resolver);
     const items = isSeq(list) ? list.items : list ? [list] : [];
     const inactive = inactiveCondition(resourceNode, resolver);
@@ -247,7 +248,7 @@ export function attachedPolicies(
         template,
         file: template.file,
         logicalId,
-        resourceType: String(type),
+        resourceType: type,
         arn,
         ownPolicy:
           ownArns.has(arn) ||
